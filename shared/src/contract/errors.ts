@@ -11,6 +11,40 @@ export const ErrorCode = {
   internalError: 'internal_error',
   serviceUnavailable: 'service_unavailable',
   rateLimited: 'rate_limited',
+  // authentication and sessions (401 unless noted)
+  invalidCredentials: 'invalid_credentials',
+  mfaRequired: 'mfa_required',
+  invalidMfaCode: 'invalid_mfa_code',
+  /** 423: too many failed logins for this identifier. */
+  accountLocked: 'account_locked',
+  /** 403: the account was deactivated by an admin. */
+  accountInactive: 'account_inactive',
+  invalidRefreshToken: 'invalid_refresh_token',
+  refreshTokenReused: 'refresh_token_reused',
+  /** 401: missing, malformed, expired or revoked access token. */
+  unauthorized: 'unauthorized',
+  /** 403: authenticated, but the role does not allow the route. */
+  forbidden: 'forbidden',
+  /** 403: sign-ups are closed by the organisation settings. */
+  registrationClosed: 'registration_closed',
+  /** 409: the new master password is one of the last 5. */
+  passwordReused: 'password_reused',
+  /** 401: the recovery proof does not match (same answer for an unknown email). */
+  invalidRecoveryCode: 'invalid_recovery_code',
+  // two-factor enrolment (409)
+  mfaAlreadyEnabled: 'mfa_already_enabled',
+  mfaNotEnabled: 'mfa_not_enabled',
+  /** 409: `enable` before `setup`. */
+  mfaSetupRequired: 'mfa_setup_required',
+  // resources
+  /** 409: If-Match carried a stale revision; `details.currentRevision` has the current one. */
+  revisionConflict: 'revision_conflict',
+  /** 428: PUT without If-Match. */
+  preconditionRequired: 'precondition_required',
+  /** 403: the application's access is declined or it is inactive; `details.access` says which. */
+  accessDeclined: 'access_declined',
+  /** 409: uuid already exists, application still in use, last admin, … */
+  conflict: 'conflict',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { toJSONSchema, type z } from 'zod';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Role = 'reader' | 'editor' | 'admin';
@@ -20,6 +20,8 @@ export interface RouteContract {
     body?: z.ZodType;
     query?: z.ZodType;
     params?: z.ZodType;
+    /** Request headers (lower-case names); a loose object, since clients send many others. */
+    headers?: z.ZodType;
   };
   /** Success responses by status; `null` for an empty body (204). Errors use errorBodySchema. */
   responses: Record<number, z.ZodType | null>;
@@ -27,4 +29,28 @@ export interface RouteContract {
 
 export function defineRoute<const T extends RouteContract>(route: T): T {
   return route;
+}
+
+/** JSON Schemas (draft 2020-12) of one route, as the OpenAPI document publishes them. */
+export interface RouteJsonSchemas {
+  request: { body?: JsonSchema; query?: JsonSchema; params?: JsonSchema; headers?: JsonSchema };
+  responses: Record<number, JsonSchema | null>;
+}
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * Converts a route's schemas with `z.toJSONSchema`: request parts describe what a client may
+ * send (`io: 'input'`, before trimming/normalising), responses what the server sends.
+ */
+export function routeJsonSchemas(route: RouteContract): RouteJsonSchemas {
+  const request: RouteJsonSchemas['request'] = {};
+  for (const part of ['body', 'query', 'params', 'headers'] as const) {
+    const schema = route.request?.[part];
+    if (schema) request[part] = toJSONSchema(schema, { io: 'input' }) as JsonSchema;
+  }
+  const responses: RouteJsonSchemas['responses'] = {};
+  for (const [status, schema] of Object.entries(route.responses)) {
+    responses[Number(status)] = schema === null ? null : (toJSONSchema(schema, { io: 'output' }) as JsonSchema);
+  }
+  return { request, responses };
 }
