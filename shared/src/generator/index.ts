@@ -1,0 +1,20 @@
+export { generatePassword, type GeneratedPassword } from './generate-password';
+export { GeneratorOptionsError } from './errors';
+export {
+  ambiguousCharacters,
+  characterSetNames,
+  characterSets,
+  defaultCharactersOptions,
+  defaultPassphraseOptions,
+  maxPassphraseWords,
+  maxPasswordLength,
+  maxSeparatorLength,
+  minPassphraseWords,
+  minPasswordLength,
+  type CharacterSetName,
+  type CharactersOptions,
+  type GeneratorOptions,
+  type PassphraseOptions,
+} from './options';
+export { randomBelow, shuffle } from './random';
+export { effLargeWordlist } from './wordlist';
