@@ -1,0 +1,6 @@
+// The data layer. Components receive a `Database` (from AppDeps) and use `db.models`; nothing
+// outside server/src imports the models directly (tests reach them through the same handle).
+export { openDatabase, describeDatabaseUrl, type Database, type DatabaseOptions, type Dialect } from './database';
+export * from './models';
+export { createMigrator, listPendingMigrations, migrations, migrationsTableName, schemaTables } from './migrator';
+export { purgeExpiredRows, type CleanupOptions, type CleanupResult } from './cleanup';
