@@ -1,0 +1,108 @@
+import type { LoginFields } from './build-login';
+import type { ImportFormat } from './types';
+
+/** A row of a CSV export, looked up by lower-cased header name. */
+export type CsvRow = (header: string) => string;
+
+export interface CsvFormat {
+  format: ImportFormat;
+  /** Headers (lower case) that together identify the format. */
+  requiredHeaders: readonly string[];
+  /** Reads one row, or returns why it is not a login. */
+  toLogin(row: CsvRow): LoginFields | string;
+}
+
+/** Ordered most specific first: Chrome's headers are a subset of others'. */
+export const csvFormats: readonly CsvFormat[] = [
+  {
+    // folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp
+    // (organisation exports have `collections` instead of `folder`)
+    format: 'bitwarden_csv',
+    requiredHeaders: ['type', 'name', 'login_uri', 'login_username', 'login_password'],
+    toLogin: (row) => {
+      const type = row('type').trim().toLowerCase();
+      if (type !== '' && type !== 'login') return `Only logins are imported, not items of type "${type}".`;
+      return {
+        name: row('name'),
+        // Several URIs of one item are exported joined by commas; the first is the login page.
+        url: row('login_uri').split(',')[0],
+        username: row('login_username'),
+        password: row('login_password'),
+        notes: row('notes'),
+        folder: row('folder') || row('collections').split(',')[0],
+        totp: row('login_totp'),
+      };
+    },
+  },
+  {
+    // url,username,password,totp,extra,name,grouping,fav (totp only in newer exports)
+    format: 'lastpass',
+    requiredHeaders: ['url', 'username', 'password', 'extra', 'name', 'grouping'],
+    toLogin: (row) => {
+      // LastPass writes secure notes as rows whose URL is "http://sn".
+      if (row('url').trim() === 'http://sn') return 'Secure notes are not imported.';
+      return {
+        name: row('name'),
+        url: row('url'),
+        username: row('username'),
+        password: row('password'),
+        notes: row('extra'),
+        folder: row('grouping'),
+        totp: row('totp'),
+      };
+    },
+  },
+  {
+    // "Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created"
+    format: 'keepassxc',
+    requiredHeaders: ['group', 'title', 'username', 'password', 'url', 'notes'],
+    toLogin: (row) => ({
+      name: row('title'),
+      url: row('url'),
+      username: row('username'),
+      password: row('password'),
+      notes: row('notes'),
+      // Every KeePassXC group path starts at the database root ("Root/Email"): drop that level.
+      folder: row('group').replace(/^root(\/|$)/i, ''),
+      totp: row('totp'),
+    }),
+  },
+  {
+    // url,username,password,httpRealm,formActionOrigin,guid,timeCreated,timeLastUsed,timePasswordChanged
+    format: 'firefox',
+    requiredHeaders: ['url', 'username', 'password', 'formactionorigin'],
+    toLogin: (row) => ({ url: row('url'), username: row('username'), password: row('password') }),
+  },
+  {
+    // Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes (older exports: Website)
+    format: '1password',
+    requiredHeaders: ['title', 'username', 'password'],
+    toLogin: (row) => ({
+      name: row('title'),
+      url: row('url') || row('website'),
+      username: row('username'),
+      password: row('password'),
+      notes: row('notes'),
+      // Tags are comma-separated; the first one is the closest thing to a folder.
+      folder: row('tags').split(',')[0],
+      totp: row('otpauth') || row('one-time password'),
+    }),
+  },
+  {
+    // name,url,username,password,note (older exports have no note)
+    format: 'chrome',
+    requiredHeaders: ['name', 'url', 'username', 'password'],
+    toLogin: (row) => ({
+      name: row('name'),
+      url: row('url'),
+      username: row('username'),
+      password: row('password'),
+      notes: row('note'),
+    }),
+  },
+];
+
+export function detectCsvFormat(headers: readonly string[]): CsvFormat | null {
+  const present = new Set(headers.map((header) => header.trim().toLowerCase()));
+  return csvFormats.find((format) => format.requiredHeaders.every((header) => present.has(header))) ?? null;
+}
