@@ -1,0 +1,597 @@
+// Login form detection: which fields on a page (or in a shadow root) take a login, and which
+// forms must be left alone (sign-up, change-password, search, newsletter, OTP, captcha, honeypots).
+//
+// Pipeline, all synchronous and bounded:
+//  1. scan — walk the tree (and open shadow roots) collecting at most `maxFields` inputs;
+//  2. classify each input from cheap attribute/label signals (no layout), then check the
+//     interesting ones for visibility (layout reads are the expensive part);
+//  3. group — fields in one <form> belong together; fields without a <form> are grouped by their
+//     nearest common ancestor (crossing shadow boundaries), and a <form> that holds several
+//     password groups (ASP.NET pages wrap the whole page in one <form>) is split the same way;
+//  4. decide per group: username + password, password-only step, username-only step, or nothing.
+
+import {
+  autocompleteTokens,
+  boundedText,
+  captchaKeywords,
+  confirmPasswordKeywords,
+  currentPasswordKeywords,
+  describeField,
+  forgotPasswordKeywords,
+  hasKeyword,
+  loginKeywords,
+  newPasswordKeywords,
+  newsletterKeywords,
+  nextStepKeywords,
+  nonSubmitButtonKeywords,
+  normalizeText,
+  oneTimeCodeKeywords,
+  passwordKeywords,
+  personNameKeywords,
+  rememberMeKeywords,
+  searchKeywords,
+  signUpKeywords,
+  termsKeywords,
+  usernameKeywords,
+} from './signals';
+import { browserLayout, composedParent, isVisibleElement, type LayoutEnv } from './visibility';
+
+export type LoginCandidateKind = 'username-password' | 'password-only' | 'username-only';
+
+export interface LoginCandidate {
+  kind: LoginCandidateKind;
+  usernameField?: HTMLInputElement;
+  passwordField?: HTMLInputElement;
+  /** The button (or button-like element) that submits this login, when one was found. */
+  submitControl?: HTMLElement;
+  /** The <form> the fields belong to (or sit inside, for fields in a shadow root). */
+  formElement?: HTMLFormElement;
+  /**
+   * Absolute URL the credentials are posted to: the submit button's `formaction`, else the form's
+   * `action`, else the page itself. Undefined without a <form> or for `javascript:` actions.
+   */
+  action?: string;
+  /** The element that holds the whole login (the form, or the fields' common ancestor). */
+  container: Element;
+}
+
+export interface DetectOptions {
+  /** Layout source; the real browser's by default, injected by unit tests. */
+  layout?: LayoutEnv;
+  /** Cap on <input>/<textarea> elements scanned. */
+  maxFields?: number;
+  /** Cap on elements walked while looking for inputs and shadow roots. */
+  maxElements?: number;
+  /**
+   * How to open a shadow root; `el.shadowRoot` (open roots only) by default. The glue may pass
+   * `chrome.dom.openOrClosedShadowRoot` / Firefox's `openOrClosedShadowRoot` to reach closed ones.
+   */
+  getShadowRoot?: (el: Element) => ShadowRoot | null;
+}
+
+/**
+ * At most 2 000 inputs are scanned per call (the same order of magnitude as Bitwarden's field
+ * cap): a login form sits near the top of any page, and a page with tens of thousands of inputs
+ * (spreadsheets, admin tables) must not stall the tab.
+ */
+export const defaultMaxFieldsScanned = 2_000;
+/** At most 50 000 elements are walked per call, whatever the number of inputs among them. */
+export const defaultMaxElementsVisited = 50_000;
+/** Fields further than this many ancestors apart are never grouped without a <form>. */
+const maxGroupingDepth = 12;
+/** Buttons examined per group when looking for the submit control. */
+const maxButtonsExamined = 50;
+/** A username-only step shows at most this many text fields (e.g. email + a "stay signed in"). */
+const maxFieldsInUsernameStep = 2;
+
+type FieldRole =
+  | 'password'
+  | 'username' // has username/email signals
+  | 'text' // plain text field without signals: a username only when right before a password
+  | 'person-name'
+  | 'confirm-email'
+  | 'excluded'; // search, OTP, captcha, address, card, ...
+
+type PasswordKind = 'current' | 'new' | 'confirm' | 'unknown';
+
+interface ScannedField {
+  el: HTMLInputElement;
+  order: number;
+  role: FieldRole;
+  passwordKind: PasswordKind;
+  /** 4 autocomplete=username, 3 email, 2 keyword, 1 plain text, 0 not a username. */
+  usernameScore: number;
+  form: HTMLFormElement | null;
+  /** Composed ancestors from the parent up to the form (inclusive) or the body / depth limit. */
+  chain: Element[];
+}
+
+type FieldClass = Pick<ScannedField, 'role' | 'passwordKind' | 'usernameScore'>;
+
+interface FieldGroup {
+  container: Element;
+  form: HTMLFormElement | null;
+  fields: ScannedField[];
+}
+
+const ignoredInputTypes = new Set([
+  'hidden', 'checkbox', 'radio', 'submit', 'button', 'reset', 'image', 'file', 'color', 'range',
+  'date', 'datetime-local', 'month', 'week', 'time',
+]);
+/** autocomplete tokens that name some field other than a login's. */
+const foreignAutocompleteTokens = new Set([
+  'name', 'honorific-prefix', 'given-name', 'additional-name', 'family-name', 'honorific-suffix',
+  'organization', 'organization-title', 'street-address', 'address-line1', 'address-line2',
+  'address-line3', 'address-level1', 'address-level2', 'address-level3', 'address-level4',
+  'country', 'country-name', 'postal-code', 'cc-name', 'cc-given-name', 'cc-family-name',
+  'cc-number', 'cc-exp', 'cc-exp-month', 'cc-exp-year', 'cc-csc', 'cc-type', 'bday', 'bday-day',
+  'bday-month', 'bday-year', 'sex', 'url', 'photo', 'transaction-amount', 'transaction-currency',
+  'language', 'impp', 'one-time-code',
+]);
+const personNameAutocompleteTokens = new Set([
+  'name', 'given-name', 'additional-name', 'family-name', 'honorific-prefix', 'honorific-suffix',
+]);
+const headingSelector = 'h1, h2, h3, h4, legend, [role="heading"]';
+const buttonSelector =
+  'button, input[type="submit" i], input[type="image" i], input[type="button" i], [role="button"], a[href]';
+
+// ---------------------------------------------------------------------------------------------
+// 1. Scan
+
+/** Inputs under `root` in document order, entering shadow roots where the host stands. */
+function collectInputs(
+  root: Document | ShadowRoot,
+  maxFields: number,
+  maxElements: number,
+  getShadowRoot: (el: Element) => ShadowRoot | null,
+): HTMLInputElement[] {
+  const doc = root.nodeType === 9 ? (root as Document) : (root as ShadowRoot).ownerDocument;
+  const inputs: HTMLInputElement[] = [];
+  let visited = 0;
+  const walk = (scope: Document | ShadowRoot): void => {
+    const walker = doc.createTreeWalker(scope, 1 /* NodeFilter.SHOW_ELEMENT */);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (inputs.length >= maxFields || ++visited > maxElements) return;
+      const el = node as Element;
+      if (el.localName === 'input') inputs.push(el as HTMLInputElement);
+      const shadow = getShadowRoot(el);
+      if (shadow) walk(shadow);
+    }
+  };
+  walk(root);
+  return inputs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Classify
+
+function classifyPassword(tokens: string[], text: string): PasswordKind {
+  if (hasKeyword(text, confirmPasswordKeywords)) return 'confirm';
+  if (tokens.includes('new-password')) return 'new';
+  if (tokens.includes('current-password')) return 'current';
+  if (hasKeyword(text, newPasswordKeywords)) return 'new';
+  if (hasKeyword(text, currentPasswordKeywords)) return 'current';
+  return 'unknown';
+}
+
+function isInSearchLandmark(el: Element): boolean {
+  return el.closest('[role="search"], search') !== null || el.getAttribute('role') === 'searchbox';
+}
+
+/** Role of one input from its attributes and labels only (no layout). */
+function classifyInput(el: HTMLInputElement): FieldClass {
+  const excluded = { role: 'excluded' as const, passwordKind: 'unknown' as const, usernameScore: 0 };
+  const type = (el.getAttribute('type') ?? 'text').trim().toLowerCase() || 'text';
+  if (ignoredInputTypes.has(type)) return excluded;
+  const tokens = autocompleteTokens(el);
+  const text = describeField(el);
+
+  if (tokens.includes('one-time-code')) return excluded;
+  const declaresUsername = tokens.includes('username') || tokens.includes('webauthn');
+  const declaresEmail = tokens.includes('email');
+
+  if (type === 'password') {
+    // `<input type=password name=otp>`: a code typed blind, not the account's password.
+    if (hasKeyword(text, oneTimeCodeKeywords) && !hasKeyword(text, passwordKeywords)) return excluded;
+    if (hasKeyword(text, captchaKeywords)) return excluded;
+    return { role: 'password', passwordKind: classifyPassword(tokens, text), usernameScore: 0 };
+  }
+  // A revealed password ("show password" turned it into type=text) keeps its autocomplete token.
+  if (tokens.includes('current-password')) {
+    return { role: 'password', passwordKind: 'current', usernameScore: 0 };
+  }
+  if (type === 'url' || type === 'search') return excluded;
+  if (!declaresUsername && !declaresEmail) {
+    if (isInSearchLandmark(el) || hasKeyword(text, searchKeywords)) return excluded;
+    if (hasKeyword(text, captchaKeywords)) return excluded;
+    if (tokens.includes('new-password')) return excluded;
+    if (tokens.some((token) => personNameAutocompleteTokens.has(token))) {
+      return { role: 'person-name', passwordKind: 'unknown', usernameScore: 0 };
+    }
+    if (tokens.some((token) => foreignAutocompleteTokens.has(token))) return excluded;
+  }
+
+  const declaresIdentifier = declaresUsername || declaresEmail || type === 'email';
+  // Checked before the username words: "enter the code we emailed you" is a code, not an email.
+  if (!declaresIdentifier && hasKeyword(text, oneTimeCodeKeywords)) return excluded;
+  const maxLength = Number(el.getAttribute('maxlength') ?? 'NaN');
+  const hasUsernameWords = hasKeyword(text, usernameKeywords);
+  if (!declaresUsername && !hasUsernameWords) {
+    // One box per digit, or a short numeric code: a one-time code, never a username.
+    if (maxLength <= 2) return excluded;
+    const numeric = el.getAttribute('inputmode') === 'numeric' || type === 'number';
+    if (numeric && maxLength <= 8) return excluded;
+    if (hasKeyword(text, personNameKeywords)) {
+      return { role: 'person-name', passwordKind: 'unknown', usernameScore: 0 };
+    }
+  }
+
+  let usernameScore = 1;
+  if (declaresUsername) usernameScore = 4;
+  else if (declaresEmail || type === 'email') usernameScore = 3;
+  else if (hasUsernameWords) usernameScore = 2;
+  if (usernameScore >= 3 && hasKeyword(text, confirmPasswordKeywords)) {
+    return { role: 'confirm-email', passwordKind: 'unknown', usernameScore: 0 };
+  }
+  return { role: usernameScore >= 2 ? 'username' : 'text', passwordKind: 'unknown', usernameScore };
+}
+
+function closestComposedForm(el: Element): HTMLFormElement | null {
+  for (let node = composedParent(el); node; node = composedParent(node)) {
+    if (node.localName === 'form') return node as HTMLFormElement;
+  }
+  return null;
+}
+
+function ancestorChain(el: Element, form: HTMLFormElement | null): Element[] {
+  const chain: Element[] = [];
+  for (let node = composedParent(el); node && chain.length < maxGroupingDepth; node = composedParent(node)) {
+    chain.push(node);
+    if (node === form || node.localName === 'body') break;
+  }
+  return chain;
+}
+
+/** Whether the field can take input from a person now, or soon (readonly-until-focus trick). */
+function isDetectable(el: HTMLInputElement, layout: LayoutEnv): boolean {
+  if (el.hasAttribute('disabled') || el.matches(':disabled')) return false;
+  // A readonly field showing a value is a display (the email on a password step), not an input;
+  // an empty readonly one is usually the "readonly until focused" anti-autofill trick.
+  if (el.hasAttribute('readonly') && el.value !== '') return false;
+  return isVisibleElement(el, layout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Group
+
+function groupFields(fields: ScannedField[]): FieldGroup[] {
+  const sharedCount = new Map<Element, number>();
+  for (const field of fields) {
+    for (const ancestor of field.chain) sharedCount.set(ancestor, (sharedCount.get(ancestor) ?? 0) + 1);
+  }
+  // A <form> with at most one password is one login (or one sign-up) whatever its inner layout;
+  // only a form holding several passwords is split into the sub-containers of its fields.
+  const passwordsPerForm = new Map<Element, number>();
+  for (const field of fields) {
+    if (field.form && field.role === 'password') {
+      passwordsPerForm.set(field.form, (passwordsPerForm.get(field.form) ?? 0) + 1);
+    }
+  }
+
+  const groups = new Map<Element, FieldGroup>();
+  for (const field of fields) {
+    let container: Element | undefined;
+    if (field.form && (passwordsPerForm.get(field.form) ?? 0) <= 1) {
+      container = field.form;
+    } else {
+      container = field.chain.find((ancestor) => (sharedCount.get(ancestor) ?? 0) >= 2);
+      container ??= field.form ?? loneFieldContainer(field);
+    }
+    let group = groups.get(container);
+    if (!group) {
+      group = { container, form: field.form, fields: [] };
+      groups.set(container, group);
+    }
+    group.fields.push(field);
+  }
+  return [...groups.values()].sort((a, b) => a.fields[0]!.order - b.fields[0]!.order);
+}
+
+/** Container of a field alone in its region: the nearest ancestor with a button, else its parent. */
+function loneFieldContainer(field: ScannedField): Element {
+  const nearby = field.chain.slice(0, 5);
+  return nearby.find((ancestor) => ancestor.querySelector(buttonSelector) !== null) ?? field.chain[0] ?? field.el;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Decide
+
+/** Whether `inner` is `outer` or sits under it in the flat tree (crossing shadow roots). */
+function composedContains(outer: Element, inner: Element): boolean {
+  for (let node: Element | null = inner; node; node = composedParent(node)) {
+    if (node === outer) return true;
+  }
+  return false;
+}
+
+function attributesText(el: Element | null | undefined): string {
+  if (!el) return '';
+  return ['id', 'name', 'class', 'aria-label', 'action', 'data-testid']
+    .map((attribute) => normalizeText(el.getAttribute(attribute)))
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** Headings inside the container, or else the ones just before it (`<h2>Login</h2><form>`). */
+function headingsText(container: Element): string {
+  const texts: string[] = [];
+  const inside = container.querySelectorAll(headingSelector);
+  for (let i = 0; i < inside.length && i < 3; i++) texts.push(normalizeText(boundedText(inside[i])));
+  if (texts.length > 0) return texts.join(' ');
+  let sibling = container.previousElementSibling;
+  for (let hops = 0; sibling && hops < 3; hops++, sibling = sibling.previousElementSibling) {
+    const heading = sibling.matches(headingSelector) ? sibling : sibling.querySelector(headingSelector);
+    if (heading) return normalizeText(boundedText(heading));
+  }
+  return '';
+}
+
+function controlText(el: Element | undefined): string {
+  if (!el) return '';
+  return [
+    normalizeText(boundedText(el)),
+    normalizeText(el.getAttribute('value')),
+    normalizeText(el.getAttribute('aria-label')),
+    normalizeText(el.getAttribute('title')),
+    normalizeText(el.getAttribute('alt')),
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function isSubmitType(el: Element): boolean {
+  const tag = el.localName;
+  const type = (el.getAttribute('type') ?? '').toLowerCase();
+  if (tag === 'input') return type === 'submit' || type === 'image';
+  // A <button> without a type submits its form.
+  if (tag === 'button') return type === 'submit' || (type === '' && closestComposedForm(el) !== null);
+  return false;
+}
+
+/** The control that submits this login: visible, submit-like or login-worded, not a decoy. */
+function findSubmitControl(
+  container: Element,
+  form: HTMLFormElement | null,
+  lastField: Element,
+  layout: LayoutEnv,
+): HTMLElement | undefined {
+  const scopes = form && form !== container ? [container, form] : [container];
+  for (const scope of scopes) {
+    const buttons = scope.querySelectorAll(buttonSelector);
+    let best: { el: HTMLElement; score: number } | undefined;
+    for (let i = 0; i < buttons.length && i < maxButtonsExamined; i++) {
+      const button = buttons[i] as HTMLElement;
+      const text = `${controlText(button)} ${attributesText(button)}`;
+      if (hasKeyword(text, nonSubmitButtonKeywords) || hasKeyword(text, signUpKeywords)) continue;
+      let score = 0;
+      if (isSubmitType(button)) score += 3;
+      if (hasKeyword(text, loginKeywords) || hasKeyword(text, nextStepKeywords)) score += 3;
+      if (button.localName === 'a' && score < 3) continue;
+      // The submit button follows the fields; one before them belongs to something else.
+      if (lastField.compareDocumentPosition(button) & 4 /* DOCUMENT_POSITION_FOLLOWING */) score += 1;
+      if (score < 3 || !isVisibleElement(button, layout)) continue;
+      if (!best || score > best.score) best = { el: button, score };
+    }
+    if (best) return best.el;
+  }
+  return undefined;
+}
+
+function resolveAction(
+  form: HTMLFormElement | null,
+  submit: HTMLElement | undefined,
+  doc: Document,
+): string | undefined {
+  if (!form) return undefined;
+  const formAction = submit && isSubmitType(submit) ? submit.getAttribute('formaction') : null;
+  const raw = (formAction ?? form.getAttribute('action') ?? '').trim();
+  let url: URL;
+  try {
+    url = new URL(raw === '' ? doc.URL : raw, doc.baseURI);
+  } catch {
+    return undefined;
+  }
+  return url.protocol === 'javascript:' ? undefined : url.href;
+}
+
+interface ScopeSignals {
+  visiblePasswords: number;
+  personNames: number;
+  confirmEmail: boolean;
+  hasTextarea: boolean;
+  visibleTextFields: number;
+  terms: boolean;
+  rememberMe: boolean;
+  forgotLink: boolean;
+  loginWording: boolean;
+  signUpWording: boolean;
+  newsletterWording: boolean;
+  forgotWording: boolean;
+}
+
+function readScopeSignals(
+  container: Element,
+  form: HTMLFormElement | null,
+  submit: HTMLElement | undefined,
+  fieldsInScope: ScannedField[],
+): ScopeSignals {
+  const wording = [attributesText(container), attributesText(form), headingsText(container), controlText(submit)].join(' ');
+  let terms = false;
+  let rememberMe = false;
+  const checkboxes = container.querySelectorAll('input[type="checkbox" i]');
+  for (let i = 0; i < checkboxes.length && i < 10; i++) {
+    const text = describeField(checkboxes[i]!);
+    terms ||= hasKeyword(text, termsKeywords);
+    rememberMe ||= hasKeyword(text, rememberMeKeywords);
+  }
+  let forgotLink = false;
+  const links = container.querySelectorAll('a, button');
+  for (let i = 0; i < links.length && i < maxButtonsExamined && !forgotLink; i++) {
+    forgotLink = hasKeyword(controlText(links[i]!), forgotPasswordKeywords);
+  }
+  return {
+    visiblePasswords: fieldsInScope.filter((f) => f.role === 'password').length,
+    personNames: fieldsInScope.filter((f) => f.role === 'person-name').length,
+    confirmEmail: fieldsInScope.some((f) => f.role === 'confirm-email'),
+    hasTextarea: container.querySelector('textarea') !== null,
+    visibleTextFields: fieldsInScope.filter((f) => f.role !== 'password').length,
+    terms,
+    rememberMe,
+    forgotLink,
+    loginWording: hasKeyword(wording, loginKeywords),
+    signUpWording: hasKeyword(wording, signUpKeywords),
+    newsletterWording: hasKeyword(wording, newsletterKeywords),
+    forgotWording: hasKeyword(
+      [headingsText(container), controlText(submit), attributesText(form)].join(' '),
+      forgotPasswordKeywords,
+    ),
+  };
+}
+
+/**
+ * Sign-up and change-password forms must not be filled with an existing login: two visible
+ * passwords, a confirm field, a declared new password, or enough sign-up evidence (name fields,
+ * "create account" wording, a "confirm email", a terms checkbox) to outweigh the login evidence.
+ */
+function isSignUpOrChange(signals: ScopeSignals, password: ScannedField | undefined): boolean {
+  if (signals.visiblePasswords >= 2) return true;
+  if (password?.passwordKind === 'confirm') return true;
+  const signUpScore =
+    2 * Math.min(signals.personNames, 2) +
+    (signals.signUpWording ? 2 : 0) +
+    (signals.confirmEmail ? 3 : 0) +
+    (signals.terms ? 1 : 0);
+  if (password?.passwordKind === 'new') {
+    // A site that marks its login password "new-password" still says "sign in" somewhere.
+    return signUpScore > 0 || !signals.loginWording;
+  }
+  const loginScore =
+    (password?.passwordKind === 'current' ? 3 : 0) +
+    (signals.loginWording ? 2 : 0) +
+    (signals.forgotLink ? 2 : 0) +
+    (signals.rememberMe ? 1 : 0);
+  return signUpScore >= 3 && signUpScore > loginScore;
+}
+
+/**
+ * The username for a password: the nearest field before it with username signals, else the
+ * nearest plain text field before it. Nearest, not strongest: on a page-wide <form> a newsletter
+ * e-mail box far above must not beat the "User ID" box right above the password.
+ */
+function precedingUsername(group: FieldGroup, password: ScannedField): ScannedField | undefined {
+  let nearestUsername: ScannedField | undefined;
+  let nearestText: ScannedField | undefined;
+  for (const field of group.fields) {
+    if (field.order >= password.order) break;
+    if (field.role === 'username') nearestUsername = field;
+    else if (field.role === 'text') nearestText = field;
+  }
+  return nearestUsername ?? nearestText;
+}
+
+function decideGroup(
+  group: FieldGroup,
+  allVisible: ScannedField[],
+  layout: LayoutEnv,
+): LoginCandidate | null {
+  const { container, form } = group;
+  const fieldsInScope = allVisible.filter((f) => composedContains(container, f.el));
+  const passwords = group.fields.filter((f) => f.role === 'password');
+  const password = passwords[0];
+  const username = password
+    ? precedingUsername(group, password)
+    : group.fields
+        .filter((f) => f.role === 'username')
+        .reduce<ScannedField | undefined>((best, f) => (!best || f.usernameScore > best.usernameScore ? f : best), undefined);
+  const primary = password ?? username;
+  if (!primary) return null;
+
+  const lastField = group.fields[group.fields.length - 1]!.el;
+  const submitControl = findSubmitControl(container, form, lastField, layout);
+  const signals = readScopeSignals(container, form, submitControl, fieldsInScope);
+  if (isSignUpOrChange(signals, password)) return null;
+
+  const doc = primary.el.ownerDocument;
+  const base = {
+    container,
+    ...(submitControl ? { submitControl } : {}),
+    ...(form ? { formElement: form } : {}),
+  };
+  const action = resolveAction(form, submitControl, doc);
+  const withAction = action === undefined ? base : { ...base, action };
+
+  if (password) {
+    return username
+      ? { kind: 'username-password', usernameField: username.el, passwordField: password.el, ...withAction }
+      : { kind: 'password-only', passwordField: password.el, ...withAction };
+  }
+
+  // Username-only step: a single identifier field, said to be a login, and nothing else.
+  if (!username || signals.visiblePasswords > 0) return null;
+  if (signals.newsletterWording || signals.forgotWording || signals.hasTextarea) return null;
+  if (signals.visibleTextFields > maxFieldsInUsernameStep) return null;
+  const titleSaysLogin = hasKeyword(normalizeText(doc.title), loginKeywords);
+  if (username.usernameScore < 4 && !signals.loginWording && !titleSaysLogin) return null;
+  return { kind: 'username-only', usernameField: username.el, ...withAction };
+}
+
+/**
+ * Finds the login forms under `root` (a document or a shadow root), in document order. Each field
+ * appears in at most one candidate; sign-up, change-password, search, newsletter, OTP and captcha
+ * fields yield none, and invisible fields (honeypots) are never chosen.
+ */
+export function detectLoginForms(root: Document | ShadowRoot, opts: DetectOptions = {}): LoginCandidate[] {
+  const layout = opts.layout ?? browserLayout;
+  const inputs = collectInputs(
+    root,
+    opts.maxFields ?? defaultMaxFieldsScanned,
+    opts.maxElements ?? defaultMaxElementsVisited,
+    opts.getShadowRoot ?? ((el) => el.shadowRoot),
+  );
+
+  const visible: ScannedField[] = [];
+  inputs.forEach((el, order) => {
+    const classified = classifyInput(el);
+    if (classified.role === 'excluded') return;
+    if (!isDetectable(el, layout)) return;
+    const form = el.form ?? closestComposedForm(el);
+    visible.push({ ...classified, el, order, form, chain: ancestorChain(el, form) });
+  });
+
+  const groupable = visible.filter((f) => f.role === 'password' || f.role === 'username' || f.role === 'text');
+  const candidates: LoginCandidate[] = [];
+  for (const group of groupFields(groupable)) {
+    const candidate = decideGroup(group, visible, layout);
+    if (candidate) candidates.push(candidate);
+  }
+  return candidates;
+}
+
+/**
+ * Whether the form around a candidate now looks like a sign-up or change-password form (pages
+ * change after detection: a "confirm password" field may appear). Used before offering to save.
+ */
+export function isSignUpOrChangeCandidate(candidate: LoginCandidate, layout: LayoutEnv = browserLayout): boolean {
+  const root = candidate.container.getRootNode() as Document | ShadowRoot;
+  const inputs = collectInputs(root, defaultMaxFieldsScanned, defaultMaxElementsVisited, (el) => el.shadowRoot);
+  const inScope: ScannedField[] = [];
+  inputs.forEach((el, order) => {
+    if (!composedContains(candidate.container, el)) return;
+    const classified = classifyInput(el);
+    if (classified.role === 'excluded' || !isDetectable(el, layout)) return;
+    inScope.push({ ...classified, el, order, form: null, chain: [] });
+  });
+  const password = inScope.find((f) => f.el === candidate.passwordField);
+  const signals = readScopeSignals(candidate.container, candidate.formElement ?? null, candidate.submitControl, inScope);
+  return isSignUpOrChange(signals, password);
+}

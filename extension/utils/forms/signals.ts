@@ -1,0 +1,219 @@
+// Text signals used to classify form fields, forms and buttons. Keywords are given in English,
+// Spanish, French and German, already normalised (lower case, no diacritics, words separated by
+// single spaces) so they compare directly with `normalizeText` output.
+//
+// Matching rules (see `hasKeyword`):
+//  - a keyword always matches as whole words ("log in" in "please log in");
+//  - a keyword of at least `compactMatchMinLength` letters also matches inside a run-together
+//    identifier ("login" in "loginfmt", "username" in "j_username" is already a word match).
+// Short keywords ("q", "pin", "nom") only ever match whole words, so "nom" never fires on "nombre".
+
+/** Keywords shorter than this only match as whole words, never inside run-together identifiers. */
+const compactMatchMinLength = 5;
+
+/** Upper bound on the characters of text read from one element, so a huge label stays cheap. */
+export const maxSignalTextLength = 200;
+
+export const usernameKeywords = [
+  // en
+  'user', 'username', 'user name', 'userid', 'user id', 'login', 'login id', 'loginid', 'logon',
+  'email', 'e mail', 'email address', 'mail', 'account', 'account name', 'identifier', 'member',
+  'nickname', 'customer id', 'customer number',
+  // es
+  'usuario', 'nombre de usuario', 'correo', 'correo electronico', 'cuenta', 'identificador',
+  // fr
+  'identifiant', 'utilisateur', 'nom d utilisateur', 'courriel', 'adresse e mail',
+  'adresse electronique', 'compte', 'pseudo',
+  // de
+  'benutzer', 'benutzername', 'nutzername', 'anmeldename', 'kennung', 'e mail adresse',
+  'kundennummer', 'konto',
+] as const;
+
+export const passwordKeywords = [
+  'password', 'passwd', 'pwd', 'pass', 'passcode',
+  'contrasena', 'clave',
+  'mot de passe', 'mdp',
+  'passwort', 'kennwort',
+] as const;
+
+/** Second password field of a sign-up / change-password form. */
+export const confirmPasswordKeywords = [
+  'confirm', 'confirmation', 'repeat', 'retype', 're type', 're enter', 'reenter', 'again',
+  'confirmar', 'repetir', 'repite', 'vuelva a',
+  'confirmer', 'retaper', 'repeter', 'ressaisir',
+  'bestatigen', 'bestatigung', 'wiederholen', 'wiederholung', 'erneut',
+] as const;
+
+export const newPasswordKeywords = [
+  'new password', 'newpassword', 'new pass', 'create password', 'choose password',
+  'nueva contrasena', 'nueva clave', 'nouveau mot de passe', 'neues passwort', 'neues kennwort',
+] as const;
+
+export const currentPasswordKeywords = [
+  'current password', 'old password', 'currentpassword', 'oldpassword',
+  'contrasena actual', 'mot de passe actuel', 'ancien mot de passe', 'aktuelles passwort',
+  'altes passwort',
+] as const;
+
+/** Wording of a login form, its heading or its submit button. */
+export const loginKeywords = [
+  'login', 'log in', 'logon', 'log on', 'signin', 'sign in', 'sign on', 'signon', 'authenticate',
+  'iniciar sesion', 'inicia sesion', 'ingresar', 'acceder', 'entrar', 'identificate',
+  'connexion', 'se connecter', 'connecter', 's identifier', 'identification',
+  'anmelden', 'anmeldung', 'einloggen', 'login bereich',
+] as const;
+
+/** Wording of the button that ends the first step of a multi-step login. */
+export const nextStepKeywords = [
+  'next', 'continue', 'siguiente', 'continuar', 'suivant', 'continuer', 'weiter', 'fortfahren',
+] as const;
+
+export const signUpKeywords = [
+  'register', 'registration', 'sign up', 'signup', 'create account', 'create an account',
+  'create your account', 'new account', 'join', 'join now', 'enroll',
+  'registrarse', 'registrate', 'registro', 'crear cuenta', 'crear una cuenta', 'crea tu cuenta',
+  'inscription', 's inscrire', 'inscrivez vous', 'creer un compte', 'creer mon compte',
+  'registrieren', 'registrierung', 'konto erstellen', 'konto anlegen', 'jetzt registrieren',
+] as const;
+
+export const newsletterKeywords = [
+  'newsletter', 'subscribe', 'subscription', 'mailing list', 'stay updated', 'stay in touch',
+  'suscribir', 'suscribete', 'suscripcion', 'boletin',
+  'abonner', 's abonner', 'abonnez vous', 'abonnement', 'lettre d information',
+  'abonnieren', 'abonnement',
+] as const;
+
+export const searchKeywords = [
+  'search', 'q', 'query', 'keyword', 'keywords', 'find', 'lookup',
+  'buscar', 'busqueda', 'busca', 'recherche', 'rechercher', 'suche', 'suchen', 'suchbegriff',
+] as const;
+
+export const captchaKeywords = [
+  'captcha', 'recaptcha', 'hcaptcha', 'turnstile', 'characters shown', 'characters in the image',
+  'code in the image', 'imagecode', 'verification image',
+  'caracteres de la imagen', 'caracteres de l image', 'zeichen im bild',
+] as const;
+
+export const oneTimeCodeKeywords = [
+  'otp', 'totp', 'one time', 'onetime', 'one time code', '2fa', 'mfa', 'two factor', 'twofactor',
+  'second factor', 'verification code', 'verificationcode', 'verify code', 'auth code',
+  'authcode', 'authenticator', 'security code', 'sms code', 'smscode', 'code', 'token',
+  'codigo', 'codigo de verificacion', 'code de verification', 'code de securite',
+  'bestatigungscode', 'sicherheitscode', 'einmalcode', 'einmalpasswort', 'verifizierungscode',
+] as const;
+
+/** Personal-name fields: present on sign-up forms, absent from login forms. */
+export const personNameKeywords = [
+  'first name', 'firstname', 'last name', 'lastname', 'full name', 'fullname', 'surname',
+  'given name', 'family name', 'your name',
+  'nombre', 'nombres', 'apellido', 'apellidos', 'nombre completo',
+  'prenom', 'nom de famille', 'nom complet',
+  'vorname', 'nachname', 'vollstandiger name',
+] as const;
+
+export const forgotPasswordKeywords = [
+  'forgot', 'forgotten', 'reset password', 'trouble signing in', 'olvidaste', 'olvido',
+  'oublie', 'vergessen',
+] as const;
+
+export const rememberMeKeywords = [
+  'remember', 'keep me signed in', 'stay signed in', 'recordar', 'recuerdame', 'mantener sesion',
+  'se souvenir', 'rester connecte', 'angemeldet bleiben', 'merken',
+] as const;
+
+export const termsKeywords = [
+  'terms', 'i agree', 'accept', 'privacy policy', 'terminos', 'acepto', 'conditions',
+  'j accepte', 'agb', 'datenschutz', 'akzeptiere',
+] as const;
+
+/** Buttons that never submit a login: reveal toggles, recovery links, third-party sign-in. */
+export const nonSubmitButtonKeywords = [
+  'forgot', 'reset', 'cancel', 'back', 'show', 'hide', 'reveal', 'toggle', 'close',
+  'google', 'facebook', 'apple', 'microsoft', 'github', 'twitter', 'linkedin', 'passkey', 'sso',
+  'olvidaste', 'cancelar', 'mostrar', 'ocultar', 'oublie', 'annuler', 'afficher', 'masquer',
+  'vergessen', 'abbrechen', 'anzeigen', 'ausblenden',
+] as const;
+
+/**
+ * Lower-cases, strips diacritics, splits camelCase and snake/kebab identifiers, and collapses
+ * everything that is not a letter or digit into single spaces: "j_userName" → "j user name",
+ * "Contraseña" → "contrasena", "E-Mail-Adresse" → "e mail adresse".
+ */
+export function normalizeText(raw: string | null | undefined): string {
+  if (!raw) return '';
+  return raw
+    .slice(0, maxSignalTextLength)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** Whether normalised `text` contains one of `keywords` (see the matching rules above). */
+export function hasKeyword(text: string, keywords: readonly string[]): boolean {
+  if (!text) return false;
+  const padded = ` ${text} `;
+  const compact = text.replace(/ /g, '');
+  for (const keyword of keywords) {
+    if (padded.includes(` ${keyword} `)) return true;
+    const compactKeyword = keyword.replace(/ /g, '');
+    if (compactKeyword.length >= compactMatchMinLength && compact.includes(compactKeyword)) return true;
+  }
+  return false;
+}
+
+/** The space-separated tokens of an `autocomplete` attribute, lower-cased. */
+export function autocompleteTokens(el: Element): string[] {
+  const value = el.getAttribute('autocomplete');
+  return value ? value.toLowerCase().trim().split(/\s+/) : [];
+}
+
+/** Text content of an element, bounded so a huge subtree costs little to read. */
+export function boundedText(el: Element | null | undefined): string {
+  if (!el) return '';
+  const text = el.textContent ?? '';
+  return text.length > maxSignalTextLength * 4 ? text.slice(0, maxSignalTextLength * 4) : text;
+}
+
+/**
+ * Everything a person or a page author wrote about a field: its name, id, class, placeholder,
+ * aria-label, title, the text of its <label>s and aria-labelledby targets, and — when it has no
+ * label at all — the short text of its parent (`<div><span>Usuario</span><input></div>`).
+ * Read with getAttribute, never through properties a page could clobber.
+ */
+export function describeField(el: Element): string {
+  const parts: string[] = [];
+  for (const attribute of ['name', 'id', 'placeholder', 'aria-label']) {
+    parts.push(normalizeText(el.getAttribute(attribute)));
+  }
+  for (const text of labelTexts(el)) parts.push(normalizeText(text));
+  for (const attribute of ['title', 'data-testid', 'class']) {
+    parts.push(normalizeText(el.getAttribute(attribute)));
+  }
+  return parts.filter(Boolean).join(' ');
+}
+
+/** Text of the field's <label>s and aria-labelledby targets; the parent's text when unlabelled. */
+export function labelTexts(el: Element): string[] {
+  const texts: string[] = [];
+  const labels = (el as HTMLInputElement).labels;
+  if (labels) {
+    for (let i = 0; i < labels.length; i++) texts.push(boundedText(labels[i]));
+  }
+  const labelledBy = el.getAttribute('aria-labelledby');
+  if (labelledBy) {
+    const root = el.getRootNode() as Document | ShadowRoot;
+    for (const id of labelledBy.split(/\s+/)) {
+      const target = typeof root.getElementById === 'function' ? root.getElementById(id) : null;
+      if (target) texts.push(boundedText(target));
+    }
+  }
+  if (texts.length === 0 && !el.getAttribute('aria-label') && el.parentElement) {
+    const parentText = boundedText(el.parentElement).trim();
+    // A short parent text is a visual label; a long one is the surrounding page.
+    if (parentText.length > 0 && parentText.length <= 60) texts.push(parentText);
+  }
+  return texts;
+}

@@ -1,0 +1,97 @@
+// Test helpers for the content script's DOM logic: load a page fixture into the jsdom document,
+// give jsdom (which has no layout engine) a simple, deterministic geometry, and find elements
+// inside shadow roots.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LayoutEnv, Rect } from '@ext/utils/forms/visibility';
+
+const fixturesDir = join(__dirname, '..', '..', '..', 'fixtures', 'forms');
+
+export function readFixture(name: string): string {
+  return readFileSync(join(fixturesDir, name), 'utf8');
+}
+
+/**
+ * Attaches the shadow roots declared with `<template shadowrootmode>` (declarative shadow DOM),
+ * as a browser's parser does; jsdom's innerHTML leaves them as plain templates.
+ */
+export function attachDeclarativeShadowRoots(root: ParentNode): void {
+  const templates = Array.from(root.querySelectorAll('template[shadowrootmode]'));
+  for (const template of templates as HTMLTemplateElement[]) {
+    const host = template.parentElement;
+    if (!host) continue;
+    const mode = template.getAttribute('shadowrootmode') === 'closed' ? 'closed' : 'open';
+    const shadow = host.attachShadow({ mode });
+    shadow.append(template.content.cloneNode(true));
+    template.remove();
+    attachDeclarativeShadowRoots(shadow);
+  }
+}
+
+/** Replaces the document with `html` (a page snippet, optionally starting with a <title>). */
+export function loadHtml(html: string): Document {
+  document.documentElement.innerHTML = html;
+  attachDeclarativeShadowRoots(document);
+  return document;
+}
+
+export function loadFixture(name: string): Document {
+  return loadHtml(readFixture(name));
+}
+
+/** `getElementById` that also looks inside open shadow roots. */
+export function byId<T extends Element = HTMLInputElement>(id: string, root: Document | ShadowRoot = document): T {
+  const found = findById(id, root);
+  if (!found) throw new Error(`no element #${id} in the fixture`);
+  return found as T;
+}
+
+function findById(id: string, root: Document | ShadowRoot): Element | null {
+  const direct = root.getElementById(id);
+  if (direct) return direct;
+  const all = root.querySelectorAll('*');
+  for (let i = 0; i < all.length; i++) {
+    const shadow = all[i]!.shadowRoot;
+    if (shadow) {
+      const nested = findById(id, shadow);
+      if (nested) return nested;
+    }
+  }
+  return null;
+}
+
+function px(value: string | undefined, fallback: number): number {
+  if (!value) return fallback;
+  const parsed = Number.parseFloat(value);
+  return Number.isFinite(parsed) ? parsed : fallback;
+}
+
+const defaultFieldSize = { width: 200, height: 30 };
+const defaultBoxSize = { width: 800, height: 600 };
+const pageOrigin = { left: 10, top: 10 };
+
+/**
+ * A pretend layout for jsdom: every element sits at (10, 10) plus the `left`/`top` offsets of
+ * positioned ancestors, and is 200×30 (fields) or 800×600 (other boxes) unless its CSS says
+ * `width`/`height`. Visibility facts come from jsdom's real getComputedStyle (cascade included).
+ */
+export const fakeLayout: LayoutEnv = {
+  getRect(el: Element): Rect {
+    const view = el.ownerDocument.defaultView!;
+    const style = view.getComputedStyle(el);
+    const isField = ['input', 'textarea', 'select', 'button'].includes(el.localName);
+    const size = isField ? defaultFieldSize : defaultBoxSize;
+    let left = pageOrigin.left;
+    let top = pageOrigin.top;
+    for (let node: Element | null = el; node; node = node.parentElement) {
+      const nodeStyle = view.getComputedStyle(node);
+      if (['absolute', 'fixed', 'relative'].includes(nodeStyle.position)) {
+        left += px(nodeStyle.left, 0);
+        top += px(nodeStyle.top, 0);
+      }
+    }
+    return { left, top, width: px(style.width, size.width), height: px(style.height, size.height) };
+  },
+  getComputedStyle: (el) => el.ownerDocument.defaultView!.getComputedStyle(el),
+  getDocumentArea: () => ({ scrollX: 0, scrollY: 0, width: 1280, height: 4000 }),
+};
