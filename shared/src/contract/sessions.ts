@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineRoute } from './routes';
-import { timestampSchema } from './common';
+import { timestampSchema, uuidSchema } from './common';
 
-/** Opaque session id (the JWT `sid` claim). */
-export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'invalid session id' });
+/** A session's public id (its UUID, also the JWT `sid` claim). */
+export const sessionIdSchema = uuidSchema;
 
 export const sessionSchema = z
   .object({
