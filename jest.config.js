@@ -20,6 +20,9 @@ module.exports = {
       },
     ],
   },
+  // ESM-only code in node_modules that the suites load: csv-parse's browser build (the only
+  // entry without Node's Buffer, which is what the extension ships).
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/csv-parse@[^/]+/node_modules/)?csv-parse/)'],
   moduleNameMapper: {
     '^@ext/(.*)$': '<rootDir>/extension/$1',
   },

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { importFormats, parseImport, type ImportedLogin } from '@secureaccess/shared/import';
 
-// Same packaging shim as import.test.ts: csv-parse's browser build is ESM only.
-jest.mock(require.resolve('csv-parse/browser/esm/sync', { paths: [`${__dirname}/../../../shared`] }), () =>
-  jest.requireActual(require.resolve('csv-parse/sync', { paths: [`${__dirname}/../../../shared`] })),
-);
-
 const headerLines = [
   'name,url,username,password,note',
   'url,username,password,httpRealm,formActionOrigin,guid,timeCreated,timeLastUsed,timePasswordChanged',

@@ -2,15 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectImportFormat, parseImport, type ImportResult } from '@secureaccess/shared/import';
 
-// The shared package reads CSV with csv-parse's browser build (its Node entry points need
-// `Buffer`), which is ESM only; jest runs CommonJS and does not transform node_modules. Until the
-// root jest config lets csv-parse through `transformIgnorePatterns`, load the same csv-parse
-// version's CommonJS build in its place: same parser, different packaging.
-// (jest.mock is hoisted above the imports, so it can use only globals.)
-jest.mock(require.resolve('csv-parse/browser/esm/sync', { paths: [`${__dirname}/../../../shared`] }), () =>
-  jest.requireActual(require.resolve('csv-parse/sync', { paths: [`${__dirname}/../../../shared`] })),
-);
-
 const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/import', name), 'utf8');
 
 describe('parseImport', () => {
