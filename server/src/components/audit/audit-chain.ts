@@ -1,0 +1,178 @@
+// The tamper-evident audit trail (DESIGN §4, issue "audit log"): every row carries
+// hash = SHA-256(prev_hash ‖ "\n" ‖ canonical row), so editing, deleting or reordering a row
+// breaks the chain at that row. Appends lock the single audit_chain_head row, so several API
+// processes on one MySQL primary append one at a time and the chain never forks; on SQLite the
+// database's single writer does the same.
+import { createHash } from 'node:crypto';
+import { Op, type Transaction } from 'sequelize';
+import type { Database } from '../../db';
+
+export const auditGenesisHash = '0'.repeat(64);
+
+/** Bumped if the canonical form ever changes; stored inside every hashed row. */
+const canonicalFormVersion = 1;
+
+export interface AuditEntry {
+  action: string;
+  success: boolean;
+  userId?: number | null;
+  userUuid?: string | null;
+  jwtTokenId?: number | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  /** Old/new values and reasons; never secrets. */
+  details?: Record<string, unknown> | null;
+}
+
+/** The fields covered by the hash; user_id is not (it becomes NULL when a user is deleted). */
+interface HashedFields {
+  userUuid: string | null;
+  jwtTokenId: number | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  success: boolean;
+  details: unknown;
+  createdAt: Date;
+}
+
+/** JSON with object keys sorted at every depth, so equal values always hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function hashAuditRow(prevHash: string, row: HashedFields): string {
+  const canonical = canonicalJson({
+    v: canonicalFormVersion,
+    userUuid: row.userUuid,
+    jwtTokenId: row.jwtTokenId === null ? null : Number(row.jwtTokenId),
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    success: Boolean(row.success),
+    details: row.details ?? null,
+    createdAt: row.createdAt.toISOString(),
+  });
+  return createHash('sha256').update(`${prevHash}\n${canonical}`).digest('hex');
+}
+
+/** DATETIME(3) keeps milliseconds: hash exactly what the database will give back. */
+function toStoredPrecision(date: Date): Date {
+  return new Date(Math.floor(date.getTime()));
+}
+
+async function appendInTransaction(
+  db: Database,
+  entry: AuditEntry,
+  createdAt: Date,
+  transaction: Transaction,
+): Promise<{ id: number; hash: string }> {
+  const { AuditLog, AuditChainHead } = db.models;
+  const head = await AuditChainHead.findByPk(1, { transaction, lock: transaction.LOCK.UPDATE });
+  if (!head) throw new Error('audit_chain_head row is missing: run the migrations');
+  const fields: HashedFields = {
+    userUuid: entry.userUuid ?? null,
+    jwtTokenId: entry.jwtTokenId ?? null,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    ip: entry.ip ?? null,
+    userAgent: entry.userAgent?.slice(0, 512) ?? null,
+    success: entry.success,
+    details: entry.details ?? null,
+    createdAt: toStoredPrecision(createdAt),
+  };
+  const hash = hashAuditRow(head.lastHash, fields);
+  const row = await AuditLog.create(
+    {
+      ...fields,
+      details: entry.details ?? null,
+      userId: entry.userId ?? null,
+      prevHash: head.lastHash,
+      hash,
+    },
+    { transaction },
+  );
+  await AuditChainHead.update(
+    { lastAuditId: row.id, lastHash: hash, updatedAt: fields.createdAt },
+    { where: { id: 1 }, transaction },
+  );
+  return { id: Number(row.id), hash };
+}
+
+/**
+ * Appends one row to the audit chain. Pass the caller's transaction when the audited change and
+ * its audit row must commit together (and never call this outside it while that transaction is
+ * open: on SQLite transactions run one at a time).
+ */
+export async function appendAudit(
+  db: Database,
+  entry: AuditEntry,
+  options: { clock?: () => Date; transaction?: Transaction } = {},
+): Promise<{ id: number; hash: string }> {
+  const createdAt = (options.clock ?? (() => new Date()))();
+  if (options.transaction) return appendInTransaction(db, entry, createdAt, options.transaction);
+  return db.transaction((transaction) => appendInTransaction(db, entry, createdAt, transaction));
+}
+
+export type AuditVerification =
+  | { ok: true; checked: number }
+  | { ok: false; checked: number; brokenAt: number | null; reason: string };
+
+/**
+ * Walks the chain in id order and reports the first row whose prev_hash or hash does not match,
+ * and a head that does not point at the last row (rows cut off the end).
+ */
+export async function verifyAuditChain(db: Database, batchSize = 1_000): Promise<AuditVerification> {
+  const { AuditLog, AuditChainHead } = db.models;
+  let prevHash = auditGenesisHash;
+  let lastId = 0;
+  let checked = 0;
+  for (;;) {
+    const rows = await AuditLog.findAll({
+      where: { id: { [Op.gt]: lastId } },
+      order: [['id', 'ASC']],
+      limit: batchSize,
+    });
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      if (row.prevHash !== prevHash) {
+        return { ok: false, checked, brokenAt: Number(row.id), reason: 'prev_hash does not match the previous row (a row was removed or reordered)' };
+      }
+      const expected = hashAuditRow(prevHash, {
+        userUuid: row.userUuid ?? null,
+        jwtTokenId: row.jwtTokenId ?? null,
+        action: row.action,
+        targetType: row.targetType ?? null,
+        targetId: row.targetId ?? null,
+        ip: row.ip ?? null,
+        userAgent: row.userAgent ?? null,
+        success: row.success,
+        details: row.details ?? null,
+        createdAt: row.createdAt,
+      });
+      if (expected !== row.hash) {
+        return { ok: false, checked, brokenAt: Number(row.id), reason: 'row contents do not match its hash (the row was edited)' };
+      }
+      prevHash = row.hash;
+      lastId = Number(row.id);
+      checked += 1;
+    }
+  }
+  const head = await AuditChainHead.findByPk(1);
+  if (!head || head.lastHash !== prevHash) {
+    return { ok: false, checked, brokenAt: null, reason: 'the chain head does not point at the last row (rows were removed from the end)' };
+  }
+  return { ok: true, checked };
+}
