@@ -34,7 +34,7 @@ import {
   termsKeywords,
   usernameKeywords,
 } from './signals';
-import { browserLayout, composedParent, isVisibleElement, type LayoutEnv } from './visibility';
+import { browserLayout, composedParent, createVisibilityChecker, type LayoutEnv } from './visibility';
 
 export type LoginCandidateKind = 'username-password' | 'password-only' | 'username-only';
 
@@ -105,6 +105,8 @@ interface ScannedField {
   /** Composed ancestors from the parent up to the form (inclusive) or the body / depth limit. */
   chain: Element[];
 }
+
+type VisibilityCheck = (el: Element) => boolean;
 
 type FieldClass = Pick<ScannedField, 'role' | 'passwordKind' | 'usernameScore'>;
 
@@ -253,12 +255,12 @@ function ancestorChain(el: Element, form: HTMLFormElement | null): Element[] {
 }
 
 /** Whether the field can take input from a person now, or soon (readonly-until-focus trick). */
-function isDetectable(el: HTMLInputElement, layout: LayoutEnv): boolean {
+function isDetectable(el: HTMLInputElement, isVisible: VisibilityCheck): boolean {
   if (el.hasAttribute('disabled') || el.matches(':disabled')) return false;
   // A readonly field showing a value is a display (the email on a password step), not an input;
   // an empty readonly one is usually the "readonly until focused" anti-autofill trick.
   if (el.hasAttribute('readonly') && el.value !== '') return false;
-  return isVisibleElement(el, layout);
+  return isVisible(el);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,7 +365,7 @@ function findSubmitControl(
   container: Element,
   form: HTMLFormElement | null,
   lastField: Element,
-  layout: LayoutEnv,
+  isVisible: VisibilityCheck,
 ): HTMLElement | undefined {
   const scopes = form && form !== container ? [container, form] : [container];
   for (const scope of scopes) {
@@ -379,7 +381,7 @@ function findSubmitControl(
       if (button.localName === 'a' && score < 3) continue;
       // The submit button follows the fields; one before them belongs to something else.
       if (lastField.compareDocumentPosition(button) & 4 /* DOCUMENT_POSITION_FOLLOWING */) score += 1;
-      if (score < 3 || !isVisibleElement(button, layout)) continue;
+      if (score < 3 || !isVisible(button)) continue;
       if (!best || score > best.score) best = { el: button, score };
     }
     if (best) return best.el;
@@ -502,7 +504,7 @@ function precedingUsername(group: FieldGroup, password: ScannedField): ScannedFi
 function decideGroup(
   group: FieldGroup,
   allVisible: ScannedField[],
-  layout: LayoutEnv,
+  isVisible: VisibilityCheck,
 ): LoginCandidate | null {
   const { container, form } = group;
   const fieldsInScope = allVisible.filter((f) => composedContains(container, f.el));
@@ -517,7 +519,7 @@ function decideGroup(
   if (!primary) return null;
 
   const lastField = group.fields[group.fields.length - 1]!.el;
-  const submitControl = findSubmitControl(container, form, lastField, layout);
+  const submitControl = findSubmitControl(container, form, lastField, isVisible);
   const signals = readScopeSignals(container, form, submitControl, fieldsInScope);
   if (isSignUpOrChange(signals, password)) return null;
 
@@ -559,19 +561,23 @@ export function detectLoginForms(root: Document | ShadowRoot, opts: DetectOption
     opts.getShadowRoot ?? ((el) => el.shadowRoot),
   );
 
+  const isVisible = createVisibilityChecker(layout);
+  const classified = inputs.map((el, order) => ({ el, order, ...classifyInput(el) }));
+  // Plain text fields only matter as the username above a password; on a page without any
+  // password field (a spreadsheet of inputs) their layout is never read.
+  const hasPassword = classified.some((f) => f.role === 'password');
   const visible: ScannedField[] = [];
-  inputs.forEach((el, order) => {
-    const classified = classifyInput(el);
-    if (classified.role === 'excluded') return;
-    if (!isDetectable(el, layout)) return;
-    const form = el.form ?? closestComposedForm(el);
-    visible.push({ ...classified, el, order, form, chain: ancestorChain(el, form) });
-  });
+  for (const field of classified) {
+    if (field.role === 'excluded' || (field.role === 'text' && !hasPassword)) continue;
+    if (!isDetectable(field.el, isVisible)) continue;
+    const form = field.el.form ?? closestComposedForm(field.el);
+    visible.push({ ...field, form, chain: ancestorChain(field.el, form) });
+  }
 
   const groupable = visible.filter((f) => f.role === 'password' || f.role === 'username' || f.role === 'text');
   const candidates: LoginCandidate[] = [];
   for (const group of groupFields(groupable)) {
-    const candidate = decideGroup(group, visible, layout);
+    const candidate = decideGroup(group, visible, isVisible);
     if (candidate) candidates.push(candidate);
   }
   return candidates;
@@ -584,11 +590,12 @@ export function detectLoginForms(root: Document | ShadowRoot, opts: DetectOption
 export function isSignUpOrChangeCandidate(candidate: LoginCandidate, layout: LayoutEnv = browserLayout): boolean {
   const root = candidate.container.getRootNode() as Document | ShadowRoot;
   const inputs = collectInputs(root, defaultMaxFieldsScanned, defaultMaxElementsVisited, (el) => el.shadowRoot);
+  const isVisible = createVisibilityChecker(layout);
   const inScope: ScannedField[] = [];
   inputs.forEach((el, order) => {
     if (!composedContains(candidate.container, el)) return;
     const classified = classifyInput(el);
-    if (classified.role === 'excluded' || !isDetectable(el, layout)) return;
+    if (classified.role === 'excluded' || !isDetectable(el, isVisible)) return;
     inScope.push({ ...classified, el, order, form: null, chain: [] });
   });
   const password = inScope.find((f) => f.el === candidate.passwordField);

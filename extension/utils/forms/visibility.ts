@@ -84,6 +84,46 @@ function isOutsideDocument(rect: Rect, area: DocumentArea): boolean {
   return left + rect.width <= 0 || top + rect.height <= 0 || left >= area.width || top >= area.height;
 }
 
+/** Whether `node`, as an ancestor, hides everything inside it. */
+function hidesDescendants(node: Element, layout: LayoutEnv): boolean {
+  if (node.getAttribute('aria-hidden') === 'true' || node.hasAttribute('inert') || node.hasAttribute('hidden')) {
+    return true;
+  }
+  const style = layout.getComputedStyle(node);
+  if (style.display === 'none') return true;
+  if (style.opacity !== '' && Number(style.opacity) === 0) return true;
+  // `<div style="height:0;overflow:hidden"><input></div>`: the field has a size, but none shows.
+  return isClipping(style) && hasTooSmallSize(layout.getRect(node));
+}
+
+/**
+ * A visibility test that remembers, for the duration of one scan, which ancestors were already
+ * found not to hide their content, so checking many fields of one form reads each ancestor's
+ * style once. Discard it after the scan: styles change.
+ */
+export function createVisibilityChecker(layout: LayoutEnv = browserLayout): (el: Element) => boolean {
+  const ancestorsClear = new Map<Element, boolean>();
+  const isClear = (node: Element | null): boolean => {
+    if (!node) return true;
+    const known = ancestorsClear.get(node);
+    if (known !== undefined) return known;
+    const clear = !hidesDescendants(node, layout) && isClear(composedParent(node));
+    ancestorsClear.set(node, clear);
+    return clear;
+  };
+  return (el) => {
+    if (el.hasAttribute('hidden')) return false;
+    if (el.getAttribute('aria-hidden') === 'true' || el.hasAttribute('inert')) return false;
+    const style = layout.getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden' || style.visibility === 'collapse') return false;
+    if (style.opacity !== '' && Number(style.opacity) === 0) return false;
+    const rect = layout.getRect(el);
+    if (hasTooSmallSize(rect)) return false;
+    if (isOutsideDocument(rect, layout.getDocumentArea(el.ownerDocument))) return false;
+    return isClear(composedParent(el));
+  };
+}
+
 /**
  * Whether `el` is rendered where a person could see it: not display:none / visibility:hidden /
  * opacity:0 (itself or any ancestor, across shadow boundaries), not aria-hidden or inert, not
@@ -91,24 +131,7 @@ function isOutsideDocument(rect: Rect, area: DocumentArea): boolean {
  * document (the classic `left:-9999px`). Says nothing about whether it accepts input.
  */
 export function isVisibleElement(el: Element, layout: LayoutEnv = browserLayout): boolean {
-  if (el.hasAttribute('hidden')) return false;
-  const ownStyle = layout.getComputedStyle(el);
-  if (ownStyle.visibility === 'hidden' || ownStyle.visibility === 'collapse') return false;
-
-  const rect = layout.getRect(el);
-  if (hasTooSmallSize(rect)) return false;
-  if (isOutsideDocument(rect, layout.getDocumentArea(el.ownerDocument))) return false;
-
-  for (let node: Element | null = el; node; node = composedParent(node)) {
-    if (node.getAttribute('aria-hidden') === 'true' || node.hasAttribute('inert')) return false;
-    if (node !== el && node.hasAttribute('hidden')) return false;
-    const style = node === el ? ownStyle : layout.getComputedStyle(node);
-    if (style.display === 'none') return false;
-    if (style.opacity !== '' && Number(style.opacity) === 0) return false;
-    // `<div style="height:0;overflow:hidden"><input></div>`: the field has a size, but none shows.
-    if (node !== el && isClipping(style) && hasTooSmallSize(layout.getRect(node))) return false;
-  }
-  return true;
+  return createVisibilityChecker(layout)(el);
 }
 
 const fillableInputTypes = new Set([

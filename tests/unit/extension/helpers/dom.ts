@@ -72,25 +72,25 @@ const pageOrigin = { left: 10, top: 10 };
 
 /**
  * A pretend layout for jsdom: every element sits at (10, 10) plus the `left`/`top` offsets of
- * positioned ancestors, and is 200×30 (fields) or 800×600 (other boxes) unless its CSS says
- * `width`/`height`. Visibility facts come from jsdom's real getComputedStyle (cascade included).
+ * positioned ancestors, and is 200×30 (fields) or 800×600 (other boxes) unless its inline style
+ * says `width`/`height` (geometry is read from inline styles only, which is what the fixtures
+ * use, and is cheap). Visibility facts come from jsdom's real getComputedStyle (cascade included).
  */
 export const fakeLayout: LayoutEnv = {
   getRect(el: Element): Rect {
-    const view = el.ownerDocument.defaultView!;
-    const style = view.getComputedStyle(el);
+    const own = (el as HTMLElement).style;
     const isField = ['input', 'textarea', 'select', 'button'].includes(el.localName);
     const size = isField ? defaultFieldSize : defaultBoxSize;
     let left = pageOrigin.left;
     let top = pageOrigin.top;
     for (let node: Element | null = el; node; node = node.parentElement) {
-      const nodeStyle = view.getComputedStyle(node);
-      if (['absolute', 'fixed', 'relative'].includes(nodeStyle.position)) {
-        left += px(nodeStyle.left, 0);
-        top += px(nodeStyle.top, 0);
+      const style = (node as HTMLElement).style;
+      if (style && ['absolute', 'fixed', 'relative'].includes(style.position)) {
+        left += px(style.left, 0);
+        top += px(style.top, 0);
       }
     }
-    return { left, top, width: px(style.width, size.width), height: px(style.height, size.height) };
+    return { left, top, width: px(own?.width, size.width), height: px(own?.height, size.height) };
   },
   getComputedStyle: (el) => el.ownerDocument.defaultView!.getComputedStyle(el),
   getDocumentArea: () => ({ scrollX: 0, scrollY: 0, width: 1280, height: 4000 }),
