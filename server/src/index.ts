@@ -1,3 +1,26 @@
 // Public surface of @secureaccess/server for the root scripts and the test suites.
+export { createApp, type AppDeps } from './app';
+export type { AppContext, Component } from './components';
+export { components } from './components';
+export { ConfigError, configVariables, loadConfig, repoRoot, type Config, type Env } from './config';
 export * from './db';
-export * from './components/audit/audit-chain';
+export { AppError, isAppError, type AppErrorOptions } from './http/app-error';
+export {
+  apiBasePath,
+  createApiRouter,
+  fullPath,
+  mountRoute,
+  type ApiRouter,
+  type Authenticator,
+  type Principal,
+  type RouteContext,
+  type RouteHandler,
+  type RouteInput,
+  type RouteResult,
+} from './http/route';
+export { buildOpenApiDocument } from './http/openapi';
+export { createLogger, isSensitiveKey, redactSecrets, type Logger } from './logger';
+export { runCleanup, startCleanupTimer } from './maintenance';
+export { loadSecrets, rotateJwtSigningKey, secretsFileName, SecretsError, type Secrets } from './secrets';
+/** The zod the server validates with, for suites that define routes of their own. */
+export { z } from 'zod';

@@ -1,0 +1,8 @@
+// Every business component the API serves, in mounting order. A new component adds itself here
+// (and, for the auth component, provides createAuthenticator).
+import { healthComponent } from './health/routes';
+import type { Component } from './types';
+
+export type { AppContext, Component } from './types';
+
+export const components: readonly Component[] = [healthComponent];

@@ -1,0 +1,30 @@
+// The cleanup job of DESIGN §4, run inside the server on an interval (and by `npm run db:cleanup`).
+import type { AppContext } from './components';
+import { purgeExpiredRows, type CleanupResult } from './db';
+
+export function runCleanup({ db, config, clock }: Pick<AppContext, 'db' | 'config' | 'clock'>): Promise<CleanupResult> {
+  return purgeExpiredRows(db, {
+    now: clock(),
+    loginAttemptsRetentionDays: config.loginAttemptsRetentionDays,
+    refreshReuseIntervalSeconds: config.auth.refreshReuseIntervalSeconds,
+  });
+}
+
+/** Runs the cleanup every CLEANUP_INTERVAL_SECONDS (0 disables it); the timer never keeps the process alive. */
+export function startCleanupTimer(context: Pick<AppContext, 'db' | 'config' | 'clock' | 'logger'>): { stop(): void } {
+  const intervalMs = context.config.cleanupIntervalSeconds * 1000;
+  if (intervalMs === 0) return { stop: () => undefined };
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return; // a slow purge is not stacked on another
+    running = true;
+    runCleanup(context)
+      .then((result) => context.logger.info({ cleanup: result }, 'cleanup finished'))
+      .catch((error: unknown) => context.logger.error({ err: error }, 'cleanup failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

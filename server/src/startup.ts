@@ -1,0 +1,23 @@
+// Startup helpers shared by main.ts and cli.ts.
+import type { Config } from './config';
+import { openDatabase, type Database } from './db';
+
+/** Prints one line to stderr and exits: configuration and startup problems are not stack traces. */
+export function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  try {
+    return await openDatabase({
+      ...(config.database.dialect === 'mysql' ? { url: config.database.url } : { sqlitePath: config.database.path }),
+      poolMax: config.dbPoolMax,
+      pingTimeoutMs: config.dbPingTimeoutMs,
+    });
+  } catch (error) {
+    const where = config.database.dialect === 'mysql' ? 'DATABASE_URL' : config.database.path;
+    fail(`Cannot open the database (${where}): ${(error as Error).message}`);
+  }
+}
+
