@@ -142,8 +142,10 @@ export function planFill(candidate: LoginCandidate, account: FillAccount, contex
   if (!application.accessGranted) {
     return { action: 'refuse', reason: { code: 'access-declined', declinedValue: application.accessValue } };
   }
-  const frameUrl = context.frameOrigin === 'null' ? null : parseUrl(context.frameOrigin);
-  if (!frameUrl) return { action: 'refuse', reason: { code: 'opaque-frame-origin' } };
+  // "null" (sandboxed frame, data: URL) and origin-less URLs such as about:blank name no host the
+  // person could be asked about.
+  const frameUrl = parseUrl(context.frameOrigin);
+  if (!frameUrl || frameUrl.origin === 'null') return { action: 'refuse', reason: { code: 'opaque-frame-origin' } };
 
   const fields = plannedFields(candidate, account);
   if (fields.length === 0) return { action: 'refuse', reason: { code: 'nothing-to-fill' } };

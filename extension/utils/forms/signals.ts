@@ -11,6 +11,9 @@
 /** Keywords shorter than this only match as whole words, never inside run-together identifiers. */
 const compactMatchMinLength = 5;
 
+/** A parent with more child nodes than this is a layout container, not a field's label wrapper. */
+const maxLabelWrapperChildren = 6;
+
 /** Upper bound on the characters of text read from one element, so a huge label stays cheap. */
 export const maxSignalTextLength = 200;
 
@@ -210,8 +213,10 @@ export function labelTexts(el: Element): string[] {
       if (target) texts.push(boundedText(target));
     }
   }
-  if (texts.length === 0 && !el.getAttribute('aria-label') && el.parentElement) {
-    const parentText = boundedText(el.parentElement).trim();
+  const parent = el.parentElement;
+  // Only a small wrapper's text is a label; reading a big container's text would be slow and noise.
+  if (texts.length === 0 && !el.getAttribute('aria-label') && parent && parent.childNodes.length <= maxLabelWrapperChildren) {
+    const parentText = boundedText(parent).trim();
     // A short parent text is a visual label; a long one is the surrounding page.
     if (parentText.length > 0 && parentText.length <= 60) texts.push(parentText);
   }

@@ -57,6 +57,8 @@ const negatives: Array<[page: string, description: string]> = [
   ['signup-confirm.html', 'a sign-up form with a confirm-password field'],
   ['signup-single-password.html', 'a sign-up form with one new password and name fields'],
   ['spanish-signup.html', 'a Spanish sign-up form'],
+  ['french-signup.html', 'a French sign-up form with one password, name fields and terms'],
+  ['german-signup-confirm-email.html', 'a German sign-up asking for the e-mail twice and one password'],
   ['signup-email-first.html', 'the e-mail step of a sign-up'],
   ['change-password.html', 'a change-password form (current, new, confirm)'],
   ['change-password-no-confirm.html', 'a formless change-password panel (old, new)'],

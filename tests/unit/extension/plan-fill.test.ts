@@ -125,13 +125,16 @@ describe('planFill', () => {
       expect(plan).toEqual({ action: 'confirm', reason: { code: 'cross-origin-frame', frameHost: 'accounts.example.com' } });
     });
 
-    it('when the frame has an opaque origin (sandboxed), then it refuses', () => {
-      loadFixture('classic-login.html');
-      expect(planFill(onlyCandidate(), account, context({ frameOrigin: 'null' }))).toEqual({
-        action: 'refuse',
-        reason: { code: 'opaque-frame-origin' },
-      });
-    });
+    it.each(['null', 'about:blank', 'data:text/html,<form></form>', ''])(
+      'when the frame origin is %p (opaque or none), then it refuses',
+      (frameOrigin) => {
+        loadFixture('classic-login.html');
+        expect(planFill(onlyCandidate(), account, context({ frameOrigin }))).toEqual({
+          action: 'refuse',
+          reason: { code: 'opaque-frame-origin' },
+        });
+      },
+    );
   });
 
   describe('HTTP pages', () => {
