@@ -7,6 +7,7 @@ import * as createApplicationsAndAccounts from './src/20251123000200-create-appl
 import * as createSessionsAndTokens from './src/20251123000300-create-sessions-and-tokens';
 import * as createAuditAndLimits from './src/20251123000400-create-audit-and-limits';
 import * as createSettings from './src/20251123000500-create-settings';
+import * as createAccountTombstones from './src/20251123002000-create-account-tombstones';
 
 export { auditGenesisHash } from './src/20251123000400-create-audit-and-limits';
 export { defaultSettings } from './src/20251123000500-create-settings';
@@ -18,6 +19,7 @@ export const migrations: readonly RunnableMigration<QueryInterface>[] = [
   { name: '20251123000300-create-sessions-and-tokens', ...createSessionsAndTokens },
   { name: '20251123000400-create-audit-and-limits', ...createAuditAndLimits },
   { name: '20251123000500-create-settings', ...createSettings },
+  { name: '20251123002000-create-account-tombstones', ...createAccountTombstones },
 ];
 
 /** Table that records applied migrations. */
@@ -33,6 +35,7 @@ export const schemaTables = [
   'password_history',
   'application',
   'stored_accounts',
+  'stored_account_tombstones',
   'user_sessions',
   'jwt_tokens',
   'jwt_blacklist',

@@ -36,7 +36,14 @@ import {
   userMfaBackupCodeAttributes,
   userPreferenceAttributes,
 } from './users';
-import { Application, StoredAccount, applicationAttributes, storedAccountAttributes } from './vault';
+import {
+  Application,
+  StoredAccount,
+  StoredAccountTombstone,
+  applicationAttributes,
+  storedAccountAttributes,
+  storedAccountTombstoneAttributes,
+} from './vault';
 
 export * from './audit';
 export * from './tokens';
@@ -88,6 +95,10 @@ export function defineModels(sequelize: Sequelize) {
     StoredAccount: bind(sequelize, StoredAccount, storedAccountAttributes, {
       ...withTimestamps,
       tableName: 'stored_accounts',
+    }),
+    StoredAccountTombstone: bind(sequelize, StoredAccountTombstone, storedAccountTombstoneAttributes, {
+      ...noTimestamps,
+      tableName: 'stored_account_tombstones',
     }),
     UserSession: bind(sequelize, UserSession, userSessionAttributes, {
       ...withTimestamps,

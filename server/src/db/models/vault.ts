@@ -95,3 +95,23 @@ export const storedAccountAttributes: ModelAttributes<StoredAccount> = {
   // because delta sync must return deleted rows too.
   deletedAt: date(),
 };
+
+/** An account removed for good; delta sync reports it until the device's cursor passes it. */
+export class StoredAccountTombstone extends Model<
+  InferAttributes<StoredAccountTombstone>,
+  InferCreationAttributes<StoredAccountTombstone>
+> {
+  declare id: CreationOptional<number>;
+  declare userId: number;
+  declare uuid: string;
+  declare changeSeq: number;
+  declare removedAt: Date;
+}
+
+export const storedAccountTombstoneAttributes: ModelAttributes<StoredAccountTombstone> = {
+  id: id(),
+  userId: { type: DataTypes.BIGINT, allowNull: false },
+  uuid: { type: DataTypes.CHAR(36), allowNull: false },
+  changeSeq: { type: DataTypes.BIGINT, allowNull: false },
+  removedAt: date(false),
+};
