@@ -4,6 +4,7 @@ export type { AppContext, Component } from './components';
 export { components } from './components';
 export { ConfigError, configVariables, loadConfig, repoRoot, type Config, type Env } from './config';
 export * from './db';
+export * from './components/audit/audit-chain';
 export { AppError, isAppError, type AppErrorOptions } from './http/app-error';
 export {
   apiBasePath,
