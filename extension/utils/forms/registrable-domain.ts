@@ -1,10 +1,11 @@
-// Registrable domain ("eTLD+1") by the public suffix list, for `FillContext.registrableDomain`.
-// planFill takes it as a dependency; once `@secureaccess/shared/matcher` exports its own, the glue
-// should pass that one instead so the extension has a single notion of "same site".
+// Registrable domain ("eTLD+1") for `FillContext.registrableDomain`, taken from the shared matcher
+// so that "same site" means the same thing when matching a page to an application and when
+// checking where a form posts (public suffix list with private suffixes, trailing dots ignored,
+// no registrable domain for IP addresses and localhost).
 
-import { getDomain } from 'tldts';
+import { normalizeUrl } from '@secureaccess/shared/matcher';
 
-/** "login.accounts.example.co.uk" → "example.co.uk"; null for IP addresses and bare suffixes. */
+/** "login.accounts.example.co.uk" → "example.co.uk"; null for IP addresses, localhost and bare suffixes. */
 export function registrableDomain(host: string): string | null {
-  return getDomain(host, { allowPrivateDomains: true });
+  return normalizeUrl(`https://${host}/`)?.registrableDomain ?? null;
 }

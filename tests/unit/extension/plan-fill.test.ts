@@ -302,3 +302,15 @@ describe('planFill', () => {
     });
   });
 });
+
+describe('registrableDomain (the shared matcher’s, as planFill’s dependency)', () => {
+  it.each([
+    ['login.accounts.example.co.uk', 'example.co.uk'],
+    ['www.example.com.', 'example.com'],
+    ['alice.github.io', 'alice.github.io'],
+    ['192.168.1.10', null],
+    ['localhost', null],
+  ])('when the host is %p, then the registrable domain is %p', (host, expected) => {
+    expect(registrableDomain(host)).toBe(expected);
+  });
+});
