@@ -427,7 +427,10 @@ function readScopeSignals(
   submit: HTMLElement | undefined,
   fieldsInScope: ScannedField[],
 ): ScopeSignals {
-  const wording = [attributesText(container), attributesText(form), headingsText(container), controlText(submit)].join(' ');
+  const headings = headingsText(container);
+  const submitText = controlText(submit);
+  const formText = attributesText(form);
+  const wording = [attributesText(container), formText, headings, submitText].join(' ');
   let terms = false;
   let rememberMe = false;
   const checkboxes = container.querySelectorAll('input[type="checkbox" i]');
@@ -453,10 +456,7 @@ function readScopeSignals(
     loginWording: hasKeyword(wording, loginKeywords),
     signUpWording: hasKeyword(wording, signUpKeywords),
     newsletterWording: hasKeyword(wording, newsletterKeywords),
-    forgotWording: hasKeyword(
-      [headingsText(container), controlText(submit), attributesText(form)].join(' '),
-      forgotPasswordKeywords,
-    ),
+    forgotWording: hasKeyword([headings, submitText, formText].join(' '), forgotPasswordKeywords),
   };
 }
 
@@ -507,7 +507,6 @@ function decideGroup(
   isVisible: VisibilityCheck,
 ): LoginCandidate | null {
   const { container, form } = group;
-  const fieldsInScope = allVisible.filter((f) => composedContains(container, f.el));
   const passwords = group.fields.filter((f) => f.role === 'password');
   const password = passwords[0];
   const username = password
@@ -516,7 +515,9 @@ function decideGroup(
         .filter((f) => f.role === 'username')
         .reduce<ScannedField | undefined>((best, f) => (!best || f.usernameScore > best.usernameScore ? f : best), undefined);
   const primary = password ?? username;
+  // Checked before anything reads the rest of the page: most groups (stray text boxes) end here.
   if (!primary) return null;
+  const fieldsInScope = allVisible.filter((f) => composedContains(container, f.el));
 
   const lastField = group.fields[group.fields.length - 1]!.el;
   const submitControl = findSubmitControl(container, form, lastField, isVisible);

@@ -37,6 +37,7 @@ export {
 export {
   browserLayout,
   composedParent,
+  createVisibilityChecker,
   isFillableField,
   isVisibleElement,
   minVisibleSizePx,

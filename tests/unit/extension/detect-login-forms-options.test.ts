@@ -69,6 +69,19 @@ describe('detectLoginForms', () => {
     expect(detectLoginForms(document, { layout: fakeLayout })).toHaveLength(1);
   });
 
+  it('when a shop page has hundreds of small quantity forms and a login, then the login is found quickly', () => {
+    const products = Array.from({ length: 400 }, (_, i) =>
+      `<form action="/cart" class="p"><span>Qty</span><input type="text" name="qty-${i}" value="1"><button type="submit">Add</button></form>`).join('');
+    loadHtml(`${products}${loginForm}`);
+
+    const started = performance.now();
+    const candidates = detectLoginForms(document, { layout: fakeLayout });
+    const elapsedMs = performance.now() - started;
+
+    expect(candidates.map((c) => c.passwordField?.id)).toEqual(['cap-pass']);
+    expect(elapsedMs).toBeLessThan(5_000);
+  });
+
   it('when a page holds two separate logins, then both are returned in document order', () => {
     loadHtml(`<div class="a">${loginForm.replace(/cap-/g, 'a-')}</div><div class="b">${loginForm.replace(/cap-/g, 'b-')}</div>`);
 
