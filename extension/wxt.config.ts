@@ -1,20 +1,49 @@
 import { defineConfig } from 'wxt';
 
-// One code base for Chrome (MV3) and Firefox (MV2 by WXT's default for Firefox).
+// One code base for Chrome (MV3, service worker) and Firefox (MV2 event page, WXT's default for
+// Firefox). Browser-specific keys are added only where that browser understands them.
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
-  manifest: {
+  manifest: ({ browser }) => ({
     name: 'SecureAccess',
     description: 'Zero-knowledge password manager: autofill and save logins.',
-    permissions: ['storage'],
-    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
-    browser_specific_settings: {
-      gecko: {
-        id: 'secureaccess@secureaccess.dev',
-        strict_min_version: '128.0',
-        // Firefox's data-collection consent: the add-on sends nothing to its authors.
-        data_collection_permissions: { required: ['none'] },
+    permissions: [
+      'storage', // settings, encrypted vault cache; storage.session holds the unlocked key
+      'alarms', // auto-lock and clipboard clearing survive the service worker being stopped
+      'contextMenus', // "Fill login" on a field
+      'webNavigation', // which frames a tab has, to fill the one with the login form
+      'clipboardWrite',
+      ...(browser === 'firefox' ? [] : ['offscreen']), // Chrome: clearing the clipboard needs a DOM
+    ],
+    // Content scripts run in every frame of every site (login forms are anywhere), and the API's
+    // address is chosen by the user at first run, so it cannot be listed in advance.
+    host_permissions: ['<all_urls>'],
+    commands: {
+      'fill-login': {
+        suggested_key: { default: 'Ctrl+Shift+L', mac: 'Command+Shift+L' },
+        description: 'Fill the login form on this page with the best matching account',
       },
     },
-  },
+    web_accessible_resources: [
+      // The inline menu and the save/update bar: extension pages framed inside a closed shadow
+      // root, so the page can neither style nor script them.
+      { resources: ['inline-ui.html'], matches: ['<all_urls>'] },
+    ],
+    content_security_policy: {
+      // argon2id runs as WebAssembly (hash-wasm); nothing else beyond the extension's own files.
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
+    },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'secureaccess@secureaccess.dev',
+              strict_min_version: '128.0',
+              // Firefox's data-collection consent: the add-on sends nothing to its authors.
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : {}),
+  }),
 });

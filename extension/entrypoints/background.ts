@@ -1,23 +1,65 @@
-import { serverUrlItem } from '@/utils/storage';
+import { clearClipboardAlarm, clearClipboardNow } from '@/utils/background/clipboard';
+import { fillFromShortcut, forgetTab, openMenuFromContextMenu } from '@/utils/background/fill-service';
+import { backgroundHandlers } from '@/utils/background/handlers';
+import { extensionOrigin, lockIfIdle, onLock, onUnlock } from '@/utils/background/session';
+import { syncIfStale } from '@/utils/background/vault-service';
+import { dispatchBackgroundMessage, isWireMessage, verifySender } from '@/utils/protocol';
 
-export type ServerStatus = { ok: true } | { ok: false; reason: string };
+const autoLockAlarm = 'auto-lock';
+const autoLockPeriodMinutes = 1;
+const syncAlarm = 'sync';
+const syncPeriodMinutes = 5;
+const fillMenuId = 'secureaccess-fill';
 
-/** Only the background talks to the API (STYLE: extension). */
-async function checkServer(): Promise<ServerStatus> {
-  const base = await serverUrlItem.getValue();
-  try {
-    const res = await fetch(new URL('/readyz', base));
-    return res.ok ? { ok: true } : { ok: false, reason: `server answered ${res.status}` };
-  } catch {
-    return { ok: false, reason: `cannot reach ${base}` };
-  }
-}
-
+// Only the background talks to the API and holds keys (STYLE: extension). Everything else asks
+// through the handler map; the sender is checked before any handler runs.
 export default defineBackground(() => {
-  browser.runtime.onMessage.addListener((message: unknown) => {
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'checkServer') {
-      return checkServer();
-    }
-    return undefined;
+  browser.runtime.onMessage.addListener((message, sender) => {
+    if (!isWireMessage(message)) return undefined; // e.g. the offscreen document's own channel
+    const verified = verifySender(sender, browser.runtime.id, extensionOrigin());
+    return dispatchBackgroundMessage(backgroundHandlers, message, verified, (error) => {
+      console.error('SecureAccess background error', error);
+    }).then((reply) => reply);
+  });
+
+  browser.alarms.create(autoLockAlarm, { periodInMinutes: autoLockPeriodMinutes });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === autoLockAlarm) void lockIfIdle();
+    if (alarm.name === syncAlarm) void syncIfStale();
+    if (alarm.name === clearClipboardAlarm) void clearClipboardNow();
+  });
+  onUnlock(() => {
+    void browser.alarms.create(syncAlarm, { periodInMinutes: syncPeriodMinutes });
+    void browser.action?.setBadgeText?.({ text: '' });
+  });
+  onLock(() => {
+    void browser.alarms.clear(syncAlarm);
+  });
+  // A service worker woken after a long idle period locks before answering anything.
+  void lockIfIdle();
+
+  browser.runtime.onInstalled.addListener(() => {
+    browser.contextMenus.create({ id: fillMenuId, title: 'Fill login with SecureAccess', contexts: ['editable'] });
+  });
+  browser.contextMenus.onClicked.addListener((info, tab) => {
+    if (info.menuItemId !== fillMenuId || tab?.id === undefined) return;
+    void openMenuFromContextMenu(tab.id, info.frameId ?? 0);
+  });
+
+  browser.commands.onCommand.addListener((command, tab) => {
+    if (command !== 'fill-login') return;
+    void (async () => {
+      const target = tab?.id !== undefined ? tab : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
+      if (target?.id === undefined || !target.url) return;
+      const outcome = await fillFromShortcut(target.id, target.url).catch(() => null);
+      if (outcome && outcome.status !== 'filled' && outcome.status !== 'confirm') {
+        await browser.action?.setBadgeText?.({ tabId: target.id, text: '!' });
+        await browser.action?.setTitle?.({ tabId: target.id, title: `SecureAccess: ${outcome.message}` });
+      }
+    })();
+  });
+
+  browser.tabs.onRemoved.addListener((tabId) => {
+    void forgetTab(tabId);
   });
 });

@@ -1,32 +1,109 @@
-import { useEffect, useState } from 'react';
-import { serverUrlItem } from '@/utils/storage';
-import type { ServerStatus } from '../background';
+import { useCallback, useEffect, useState } from 'react';
+import { Logo } from '@/components/Logo';
+import { askBackground } from '@/utils/messaging';
+import type { StatusView } from '@/utils/protocol';
+import { LoginScreen, RecoveryCodeScreen, ServerSetup, SignUpScreen, UnlockScreen } from './AuthScreens';
+import { Vault } from './Vault';
+
+/**
+ * The tab the popup acts on: the active tab, or `?tab=<id>` when the popup is opened in its own
+ * window/tab for a given page ("pop out"; the end-to-end tests open it this way too).
+ */
+async function targetTabId(): Promise<number | null> {
+  const fromQuery = new URLSearchParams(location.search).get('tab');
+  if (fromQuery && /^\d+$/.test(fromQuery)) return Number(fromQuery);
+  const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+  return tab?.id ?? null;
+}
 
 export default function App() {
-  const [serverUrl, setServerUrl] = useState('');
-  const [status, setStatus] = useState<ServerStatus | null>(null);
+  const [status, setStatus] = useState<StatusView | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [screen, setScreen] = useState<'auto' | 'signup' | 'server'>('auto');
+  const [recoveryCode, setRecoveryCode] = useState<string | null>(null);
+  const [tabId, setTabId] = useState<number | null>(null);
+  const [panel, setPanel] = useState<'vault' | 'generator'>('vault');
 
-  useEffect(() => {
-    void serverUrlItem.getValue().then(setServerUrl);
+  const reload = useCallback(async () => {
+    try {
+      setStatus(await askBackground('status', {}));
+      setLoadError(null);
+    } catch (e) {
+      setLoadError(e instanceof Error ? e.message : String(e));
+    }
   }, []);
 
-  async function save(event: React.FormEvent) {
-    event.preventDefault();
-    await serverUrlItem.setValue(serverUrl.trim());
-    setStatus(await browser.runtime.sendMessage({ type: 'checkServer' }));
+  useEffect(() => {
+    void reload();
+    void targetTabId().then(setTabId);
+  }, [reload]);
+
+  async function lock() {
+    await askBackground('auth:lock', {});
+    await reload();
+  }
+  async function logout() {
+    await askBackground('auth:logout', {});
+    await reload();
   }
 
+  let content: React.ReactNode = <span className="sa-spinner" aria-label="Loading" />;
+  if (loadError) content = <div className="sa-alert sa-alert-error">{loadError}</div>;
+  else if (recoveryCode) {
+    content = (
+      <RecoveryCodeScreen
+        code={recoveryCode}
+        onDone={() => {
+          setRecoveryCode(null);
+          setScreen('auto');
+          void reload();
+        }}
+      />
+    );
+  } else if (status) {
+    if (status.phase === 'setup' || screen === 'server') {
+      content = (
+        <ServerSetup
+          initialUrl={status.serverUrl}
+          onDone={() => {
+            setScreen('auto');
+            void reload();
+          }}
+        />
+      );
+    } else if (status.phase === 'logged-out' && screen === 'signup') {
+      content = <SignUpScreen onRegistered={setRecoveryCode} onCancel={() => setScreen('auto')} />;
+    } else if (status.phase === 'logged-out') {
+      content = (
+        <LoginScreen notice={status.notice} onDone={() => void reload()} onSignUp={() => setScreen('signup')} onChangeServer={() => setScreen('server')} />
+      );
+    } else if (status.phase === 'locked') {
+      content = <UnlockScreen email={status.user?.email ?? ''} onDone={() => void reload()} />;
+    } else {
+      content = <Vault tabId={tabId} panel={panel} setPanel={setPanel} />;
+    }
+  }
+
+  const unlocked = status?.phase === 'unlocked' && !recoveryCode;
   return (
-    <main style={{ width: 320, padding: 12, fontFamily: 'system-ui, sans-serif' }}>
-      <h1 style={{ fontSize: 16 }}>SecureAccess</h1>
-      <form onSubmit={save}>
-        <label>
-          Server URL
-          <input value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} style={{ width: '100%' }} />
-        </label>
-        <button type="submit">Save and check</button>
-      </form>
-      {status && <p role="status">{status.ok ? 'Server is ready.' : status.reason}</p>}
-    </main>
+    <div className="popup" data-phase={status?.phase ?? 'loading'}>
+      <header className="popup-head">
+        <Logo />
+        {unlocked && (
+          <div className="popup-head-actions">
+            <button className="icon-btn" onClick={() => setPanel(panel === 'generator' ? 'vault' : 'generator')} title="Password generator">
+              Generator
+            </button>
+            <button className="icon-btn" onClick={() => void lock()} title="Lock the vault" data-testid="lock">
+              Lock
+            </button>
+            <button className="icon-btn" onClick={() => void logout()} title="Log out" data-testid="logout">
+              Log out
+            </button>
+          </div>
+        )}
+      </header>
+      <main className="popup-main">{content}</main>
+    </div>
   );
 }

@@ -1,5 +1,7 @@
 import React from 'react';
 import ReactDOM from 'react-dom/client';
+import '@/components/theme.css';
+import './style.css';
 import App from './App';
 
 ReactDOM.createRoot(document.getElementById('root')!).render(

@@ -1,0 +1,172 @@
+// The inline menu and the save bar are extension pages in an <iframe> inside a *closed* shadow
+// root: the page cannot reach the frame through the DOM, cannot style its contents, and cannot
+// script it (another origin). What the page can still do is hide or cover the host element to
+// trick a click (clickjacking), so a watchdog closes the frame as soon as it is covered, faded,
+// filtered, clipped or moved off screen.
+
+export interface ObscureEnv {
+  getComputedStyle(el: Element): Pick<CSSStyleDeclaration, 'display' | 'visibility' | 'opacity' | 'filter' | 'clipPath' | 'mask'> | null;
+  getRect(el: Element): { left: number; top: number; width: number; height: number };
+  elementFromPoint(x: number, y: number): Element | null;
+  viewport: { width: number; height: number };
+}
+
+/** Smallest on-screen size (CSS px) under which the frame counts as hidden. */
+const minFrameSizePx = 20;
+
+function styleHides(style: ReturnType<ObscureEnv['getComputedStyle']>, isHost: boolean): string | null {
+  if (!style) return 'no style';
+  if (style.display === 'none') return 'display:none';
+  if (isHost && style.visibility !== 'visible') return 'visibility';
+  if (Number.parseFloat(style.opacity || '1') < 1) return 'opacity';
+  if (style.filter && style.filter !== 'none') return 'filter';
+  if (isHost && style.clipPath && style.clipPath !== 'none') return 'clip-path';
+  if (isHost && style.mask && style.mask !== 'none' && !style.mask.startsWith('none')) return 'mask';
+  return null;
+}
+
+/**
+ * Why `host` cannot be trusted to be seen as drawn, or null when it is fully visible: it or an
+ * ancestor is faded, filtered or hidden; it is (partly) off screen or squashed; or another element
+ * is on top of one of its sample points.
+ */
+export function whyObscured(host: Element, env: ObscureEnv): string | null {
+  if (!host.isConnected) return 'removed';
+  for (let el: Element | null = host; el; el = el.parentElement) {
+    const reason = styleHides(env.getComputedStyle(el), el === host);
+    if (reason) return `${reason}${el === host ? '' : ' on an ancestor'}`;
+  }
+  const rect = env.getRect(host);
+  if (rect.width < minFrameSizePx || rect.height < minFrameSizePx) return 'too small';
+  const inset = 4;
+  const points: [number, number][] = [
+    [rect.left + rect.width / 2, rect.top + rect.height / 2],
+    [rect.left + inset, rect.top + inset],
+    [rect.left + rect.width - inset, rect.top + inset],
+    [rect.left + inset, rect.top + rect.height - inset],
+    [rect.left + rect.width - inset, rect.top + rect.height - inset],
+  ];
+  for (const [x, y] of points) {
+    if (x < 0 || y < 0 || x >= env.viewport.width || y >= env.viewport.height) return 'off screen';
+    const top = env.elementFromPoint(x, y);
+    if (top !== host) return 'covered';
+  }
+  return null;
+}
+
+export function browserObscureEnv(doc: Document): ObscureEnv {
+  const view = doc.defaultView!;
+  return {
+    getComputedStyle: (el) => view.getComputedStyle(el),
+    getRect: (el) => el.getBoundingClientRect(),
+    elementFromPoint: (x, y) => doc.elementFromPoint(x, y),
+    viewport: { width: view.innerWidth, height: view.innerHeight },
+  };
+}
+
+export type FramePlacement = { kind: 'below'; anchor: Element } | { kind: 'top-right' };
+
+export interface IsolatedFrame {
+  readonly token: string;
+  readonly anchor: Element | null;
+  close(): void;
+}
+
+export interface MountOptions {
+  src: string;
+  token: string;
+  placement: FramePlacement;
+  width: number;
+  height: number;
+  maxHeight: number;
+  /** Called once when the frame goes away (closed, covered, page removed it). */
+  onClose: (reason: string) => void;
+  /** Ties listeners and timers to the content script's lifetime. */
+  signal: AbortSignal;
+}
+
+const hostTag = 'secureaccess-inline-ui';
+const watchdogIntervalMs = 200;
+
+export function mountIsolatedFrame(options: MountOptions): IsolatedFrame {
+  const doc = document;
+  const host = doc.createElement(hostTag);
+  const shadow = host.attachShadow({ mode: 'closed' });
+  const iframe = doc.createElement('iframe');
+  iframe.src = options.src;
+  iframe.title = 'SecureAccess';
+  iframe.setAttribute('scrolling', 'no');
+  iframe.style.cssText = 'border:0;width:100%;height:100%;display:block;background:transparent;color-scheme:normal;';
+  const style = doc.createElement('style');
+  style.textContent = ':host{all:initial!important;display:block!important}';
+  shadow.append(style, iframe);
+
+  let height = options.height;
+  let closed = false;
+  const controller = new AbortController();
+  const signal = AbortSignal.any([controller.signal, options.signal]);
+
+  const place = () => {
+    const base =
+      'all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important;' +
+      'visibility:visible!important;opacity:1!important;margin:0!important;padding:0!important;' +
+      'border:0!important;transform:none!important;filter:none!important;clip-path:none!important;' +
+      `width:${options.width}px!important;height:${height}px!important;`;
+    let left: number;
+    let top: number;
+    if (options.placement.kind === 'below') {
+      const rect = options.placement.anchor.getBoundingClientRect();
+      left = Math.max(4, Math.min(rect.left, window.innerWidth - options.width - 4));
+      top = rect.bottom + 4;
+      if (top + height > window.innerHeight && rect.top - height - 4 >= 0) top = rect.top - height - 4;
+    } else {
+      left = Math.max(4, window.innerWidth - options.width - 16);
+      top = 16;
+    }
+    host.style.cssText = `${base}left:${Math.round(left)}px!important;top:${Math.round(top)}px!important;`;
+  };
+
+  const close = (reason: string) => {
+    if (closed) return;
+    closed = true;
+    controller.abort();
+    host.remove();
+    options.onClose(reason);
+  };
+
+  place();
+  doc.documentElement.append(host);
+
+  // The frame reports its content height; only messages from our own frame's window count.
+  window.addEventListener(
+    'message',
+    (event) => {
+      if (event.source !== iframe.contentWindow) return;
+      const data = event.data as { secureaccess?: string; height?: number } | null;
+      if (data?.secureaccess === 'resize' && typeof data.height === 'number') {
+        height = Math.max(40, Math.min(options.maxHeight, Math.ceil(data.height)));
+        place();
+      }
+    },
+    { signal },
+  );
+  window.addEventListener('resize', place, { signal });
+  window.addEventListener('scroll', place, { signal, capture: true, passive: true });
+
+  // Give the frame one tick to be laid out, then watch it.
+  const timer = setInterval(() => {
+    if (options.placement.kind === 'below' && !options.placement.anchor.isConnected) return close('field removed');
+    const reason = whyObscured(host, browserObscureEnv(doc));
+    if (reason) close(reason);
+  }, watchdogIntervalMs);
+  signal.addEventListener('abort', () => {
+    clearInterval(timer);
+    if (!closed) close('content script stopped');
+  });
+
+  return {
+    token: options.token,
+    anchor: options.placement.kind === 'below' ? options.placement.anchor : null,
+    close: () => close('closed'),
+  };
+}
