@@ -38,8 +38,8 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: 'secureaccess@secureaccess.dev',
-              strict_min_version: '128.0',
-              // Firefox's data-collection consent: the add-on sends nothing to its authors.
+              strict_min_version: '140.0',
+              // Firefox's data-collection consent (Firefox 140+): the add-on sends nothing to its authors.
               data_collection_permissions: { required: ['none'] },
             },
           },

@@ -17,4 +17,13 @@ TEST_DB=sqlite jest tests/unit tests/api
 log "API suites on MariaDB"
 TEST_DB=mysql jest tests/api
 
+log "extension: Chrome and Firefox builds, web-ext lint of the Firefox build"
+pnpm_run --filter @secureaccess/extension run build
+pnpm_run --filter @secureaccess/extension run build:firefox
+"$repo_root/node_modules/.bin/web-ext" lint --source-dir "$repo_root/extension/.output/firefox-mv2" --self-hosted
+
+log "browser end-to-end suite (real Chromium, the Chrome build, the real API on SQLite)"
+ensure_chromium
+"$repo_root/node_modules/.bin/jest" -c tests/e2e/jest.config.js --ci
+
 log "all suites passed"

@@ -3,6 +3,7 @@ import { fillFromShortcut, forgetTab, openMenuFromContextMenu } from '@/utils/ba
 import { backgroundHandlers } from '@/utils/background/handlers';
 import { extensionOrigin, lockIfIdle, onLock, onUnlock } from '@/utils/background/session';
 import { syncIfStale } from '@/utils/background/vault-service';
+import { z } from 'zod';
 import { dispatchBackgroundMessage, isWireMessage, verifySender } from '@/utils/protocol';
 
 const autoLockAlarm = 'auto-lock';
@@ -13,6 +14,10 @@ const fillMenuId = 'secureaccess-fill';
 
 // Only the background talks to the API and holds keys (STYLE: extension). Everything else asks
 // through the handler map; the sender is checked before any handler runs.
+// The contract's schemas parse API answers here; zod's JIT compiles with `new Function`, which the
+// extension CSP forbids (and web-ext lint flags), so run it in its interpreter mode.
+z.config({ jitless: true });
+
 export default defineBackground(() => {
   browser.runtime.onMessage.addListener((message, sender) => {
     if (!isWireMessage(message)) return undefined; // e.g. the offscreen document's own channel
