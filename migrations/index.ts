@@ -7,6 +7,7 @@ import * as createApplicationsAndAccounts from './src/20251123000200-create-appl
 import * as createSessionsAndTokens from './src/20251123000300-create-sessions-and-tokens';
 import * as createAuditAndLimits from './src/20251123000400-create-audit-and-limits';
 import * as createSettings from './src/20251123000500-create-settings';
+import * as addRecoveryProofAndRememberMe from './src/20251123001000-add-recovery-proof-and-remember-me';
 import * as createAccountTombstones from './src/20251123002000-create-account-tombstones';
 
 export { auditGenesisHash } from './src/20251123000400-create-audit-and-limits';
@@ -19,6 +20,7 @@ export const migrations: readonly RunnableMigration<QueryInterface>[] = [
   { name: '20251123000300-create-sessions-and-tokens', ...createSessionsAndTokens },
   { name: '20251123000400-create-audit-and-limits', ...createAuditAndLimits },
   { name: '20251123000500-create-settings', ...createSettings },
+  { name: '20251123001000-add-recovery-proof-and-remember-me', ...addRecoveryProofAndRememberMe },
   { name: '20251123002000-create-account-tombstones', ...createAccountTombstones },
 ];
 

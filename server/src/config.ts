@@ -52,6 +52,11 @@ const envSchema = z.object({
   MAX_SESSIONS_PER_USER: integer(1, 1000).default(5),
   LOGIN_MAX_FAILURES: integer(1, 1000).default(5),
   LOGIN_LOCK_MINUTES: integer(1, 24 * 60).default(30),
+  // Per-IP fixed windows on the credential routes (prelogin, register, login, recovery) and on
+  // refresh, counted in the database so they hold across API processes (DESIGN §6).
+  AUTH_RATE_LIMIT_MAX: integer(1, 1_000_000).default(20),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: integer(1, 24 * 60 * 60).default(60),
+  REFRESH_RATE_LIMIT_MAX: integer(1, 1_000_000).default(120),
   JWT_ISSUER: z.string().trim().min(1).default('secureaccess'),
   JWT_AUDIENCE: z.string().trim().min(1).default('secureaccess-extension'),
   DB_POOL_MAX: integer(1, 1000).default(10),
@@ -81,6 +86,11 @@ export interface Config {
     maxSessionsPerUser: number;
     loginMaxFailures: number;
     loginLockMinutes: number;
+    /** Requests per IP and route per window on prelogin, register, login and recovery. */
+    rateLimitMax: number;
+    rateLimitWindowSeconds: number;
+    /** Requests per IP per window on refresh (clients refresh often, and retry). */
+    refreshRateLimitMax: number;
     jwtIssuer: string;
     jwtAudience: string;
   };
@@ -132,6 +142,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
       loginLockMinutes: e.LOGIN_LOCK_MINUTES,
+      rateLimitMax: e.AUTH_RATE_LIMIT_MAX,
+      rateLimitWindowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+      refreshRateLimitMax: e.REFRESH_RATE_LIMIT_MAX,
       jwtIssuer: e.JWT_ISSUER,
       jwtAudience: e.JWT_AUDIENCE,
     },

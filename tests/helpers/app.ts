@@ -108,6 +108,10 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     LOG_LEVEL: 'debug',
     VALIDATE_RESPONSES: 'true',
     CLEANUP_INTERVAL_SECONDS: '0',
+    // The clock stands still in tests, so a per-minute limit would never reset within a suite;
+    // suites that test rate limiting set their own (tests/api/auth/rate-limit.test.ts).
+    AUTH_RATE_LIMIT_MAX: '100000',
+    REFRESH_RATE_LIMIT_MAX: '100000',
     ...options.env,
   });
   const config: Config = {

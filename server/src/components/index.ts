@@ -1,8 +1,11 @@
 // Every business component the API serves, in mounting order. A new component adds itself here
 // (and, for the auth component, provides createAuthenticator).
+import { authComponent } from './auth';
 import { healthComponent } from './health/routes';
+import { mfaComponent } from './mfa';
+import { sessionsComponent } from './sessions';
 import type { Component } from './types';
 
 export type { AppContext, Component } from './types';
 
-export const components: readonly Component[] = [healthComponent];
+export const components: readonly Component[] = [healthComponent, authComponent, sessionsComponent, mfaComponent];

@@ -21,6 +21,8 @@ export interface Principal {
   /** user_sessions.id of the token's session. */
   sessionId: number;
   jti: string;
+  /** jwt_tokens.id of the access token (audit rows name it). */
+  tokenId: number;
 }
 
 /**

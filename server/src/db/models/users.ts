@@ -79,6 +79,8 @@ export class EncryptionKey extends Model<
   declare kdfSalt: string;
   declare keyVersion: CreationOptional<number>;
   declare isActive: CreationOptional<boolean>;
+  /** purpose 'recovery' only: argon2id of the recovery authHash (DESIGN §5a); never the code. */
+  declare authHash: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare rotatedAt: CreationOptional<Date | null>;
 }
@@ -93,6 +95,7 @@ export const encryptionKeyAttributes: ModelAttributes<EncryptionKey> = {
   kdfSalt: { type: DataTypes.STRING(255), allowNull: false },
   keyVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
   isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+  authHash: { type: DataTypes.STRING(255), allowNull: true },
   createdAt: date(false),
   rotatedAt: date(),
 };
@@ -108,6 +111,7 @@ export class UserPreference extends Model<
   declare clipboardClearSeconds: CreationOptional<number>;
   declare notifications: CreationOptional<Record<string, unknown> | null>;
   declare theme: CreationOptional<string>;
+  declare rememberMeByDefault: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -120,6 +124,7 @@ export const userPreferenceAttributes: ModelAttributes<UserPreference> = {
   clipboardClearSeconds: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 30 },
   notifications: json('notifications'),
   theme: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'system' },
+  rememberMeByDefault: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
   createdAt: date(false),
   updatedAt: date(false),
 };

@@ -1,0 +1,141 @@
+// GET/PATCH /me and GET/PUT /me/preferences: the caller's own profile (names are the only thing a
+// user edits; the strict contract refuses every other field) and the extension settings that
+// follow the user between devices.
+import {
+  ErrorCode,
+  preferencesSchema,
+  type Preferences,
+  type Profile,
+  type updateProfileBodySchema,
+} from '@secureaccess/shared/contract';
+import { UniqueConstraintError } from 'sequelize';
+import type { z } from 'zod';
+import type { Database, User } from '../../db';
+import { AppError } from '../../http/app-error';
+import type { Principal } from '../../http/route';
+import { appendAudit } from '../audit/audit-chain';
+import { findEnabledMfa } from '../mfa/mfa-service';
+import { clockOf, type RequestMeta } from './context';
+
+type UpdateProfileInput = z.output<typeof updateProfileBodySchema>;
+
+export const defaultPreferences: Preferences = {
+  generator: {
+    kind: 'password',
+    length: 20,
+    lowercase: true,
+    uppercase: true,
+    digits: true,
+    symbols: true,
+    avoidAmbiguous: false,
+    words: 5,
+    separator: '-',
+  },
+  lockTimeoutSeconds: 900,
+  clipboardClearSeconds: 30,
+  notifications: { offerSave: true, offerUpdate: true, securityAlerts: true },
+  theme: 'system',
+  rememberMeByDefault: true,
+};
+
+async function loadUser(db: Database, principal: Principal): Promise<User> {
+  const user = await db.models.User.findByPk(principal.userId);
+  if (!user) throw new AppError(ErrorCode.unauthorized, 401, 'The user no longer exists');
+  return user;
+}
+
+async function toProfile(db: Database, user: User): Promise<Profile> {
+  const mfa = await findEnabledMfa(db, user.id);
+  return {
+    id: user.uuid,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    role: user.role,
+    status: user.status,
+    mfaEnabled: mfa !== null,
+    createdAt: user.createdAt.toISOString(),
+    lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
+    lastLoginIp: user.lastLoginIp ?? null,
+    passwordChangedAt: user.passwordChangedAt ? user.passwordChangedAt.toISOString() : null,
+    failedLoginAttempts: Number(user.failedLoginAttempts),
+  };
+}
+
+export async function getProfile(db: Database, principal: Principal): Promise<Profile> {
+  return toProfile(db, await loadUser(db, principal));
+}
+
+export async function updateProfile(db: Database, principal: Principal, body: UpdateProfileInput, meta: RequestMeta): Promise<Profile> {
+  const user = await db.transaction(async (transaction) => {
+    const current = await db.models.User.findByPk(principal.userId, { transaction, lock: transaction.LOCK.UPDATE });
+    if (!current) throw new AppError(ErrorCode.unauthorized, 401, 'The user no longer exists');
+    const old = { firstName: current.firstName, lastName: current.lastName };
+    const changes = {
+      ...(body.firstName !== undefined ? { firstName: body.firstName } : {}),
+      ...(body.lastName !== undefined ? { lastName: body.lastName } : {}),
+    };
+    await current.update(changes, { transaction });
+    await appendAudit(
+      db,
+      {
+        action: 'user.profile_updated',
+        success: true,
+        userId: current.id,
+        userUuid: current.uuid,
+        jwtTokenId: principal.tokenId,
+        targetType: 'user',
+        targetId: current.uuid,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        details: { old, new: { firstName: current.firstName, lastName: current.lastName } },
+      },
+      { transaction, clock: clockOf(meta) },
+    );
+    return current;
+  });
+  return toProfile(db, user);
+}
+
+/** The stored preferences, with defaults for anything missing or no longer valid. */
+export async function getPreferences(db: Database, principal: Principal): Promise<Preferences> {
+  const row = await db.models.UserPreference.findOne({ where: { userId: principal.userId } });
+  if (!row) return defaultPreferences;
+  const stored = {
+    generator: { ...defaultPreferences.generator, ...(row.generatorSettings ?? {}) },
+    lockTimeoutSeconds: Number(row.lockTimeoutSeconds),
+    clipboardClearSeconds: Number(row.clipboardClearSeconds),
+    notifications: { ...defaultPreferences.notifications, ...(row.notifications ?? {}) },
+    theme: row.theme,
+    rememberMeByDefault: Boolean(row.rememberMeByDefault),
+  };
+  const parsed = preferencesSchema.safeParse(stored);
+  return parsed.success ? parsed.data : defaultPreferences;
+}
+
+/** Replaces the preferences (the contract validated every field). */
+export async function putPreferences(db: Database, principal: Principal, preferences: Preferences): Promise<Preferences> {
+  const values = {
+    generatorSettings: preferences.generator,
+    lockTimeoutSeconds: preferences.lockTimeoutSeconds,
+    clipboardClearSeconds: preferences.clipboardClearSeconds,
+    notifications: preferences.notifications,
+    theme: preferences.theme,
+    rememberMeByDefault: preferences.rememberMeByDefault,
+  };
+  const save = () =>
+    db.transaction(async (transaction) => {
+      const { UserPreference } = db.models;
+      const row = await UserPreference.findOne({ where: { userId: principal.userId }, transaction, lock: transaction.LOCK.UPDATE });
+      if (row) await row.update(values, { transaction });
+      else await UserPreference.create({ userId: principal.userId, ...values }, { transaction });
+    });
+  try {
+    await save();
+  } catch (error) {
+    // Two first saves at once: the loser's insert hits the unique user_id; now the row exists.
+    if (!(error instanceof UniqueConstraintError)) throw error;
+    await save();
+  }
+  return getPreferences(db, principal);
+}

@@ -1,0 +1,74 @@
+// Per-IP fixed-window rate limits kept in the rate_limits table (DESIGN §3: counters that matter
+// live in the database, so N API processes share them). One row per (bucket, window); the
+// cleanup job deletes finished windows.
+import { ErrorCode } from '@secureaccess/shared/contract';
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../../db';
+import { AppError } from '../../http/app-error';
+
+export interface RateLimitRule {
+  /** Bucket name, e.g. `login`; the bucket key is `<name>:<ip>`. */
+  name: string;
+  max: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  count: number;
+  /** Seconds until the current window ends (for Retry-After). */
+  retryAfterSeconds: number;
+}
+
+const maxBucketKeyLength = 191; // the primary key's VARCHAR(191)
+
+/** Counts one request in the rule's current window and says whether it stays within the limit. */
+export async function consumeRateLimit(
+  db: Database,
+  rule: RateLimitRule,
+  subject: string,
+  now: Date,
+): Promise<RateLimitDecision> {
+  const windowMs = rule.windowSeconds * 1000;
+  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const expiresAt = new Date(windowStart.getTime() + windowMs);
+  const replacements = {
+    key: `${rule.name}:${subject}`.slice(0, maxBucketKeyLength),
+    start: windowStart,
+    expires: expiresAt,
+  };
+  // Increment (creating the window's row if needed), then read: the count only grows, so a read
+  // racing another request's increment can only over-count, never let one through.
+  const upsert =
+    db.dialect === 'mysql'
+      ? 'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ' +
+        'ON DUPLICATE KEY UPDATE count = count + 1'
+      : 'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ' +
+        'ON CONFLICT (bucket_key, window_start) DO UPDATE SET count = count + 1';
+  await db.sequelize.query(upsert, { replacements });
+  const rows = await db.sequelize.query<{ count: number }>(
+    'SELECT count FROM rate_limits WHERE bucket_key = :key AND window_start = :start',
+    { replacements, type: QueryTypes.SELECT },
+  );
+  const count = Number(rows[0]?.count ?? 1);
+  return {
+    allowed: count <= rule.max,
+    count,
+    retryAfterSeconds: Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000)),
+  };
+}
+
+/** Throws 429 rate_limited with Retry-After when `subject` (an IP) is over the rule's limit. */
+export async function assertWithinRateLimit(
+  db: Database,
+  rule: RateLimitRule,
+  subject: string | null,
+  now: Date,
+): Promise<void> {
+  const decision = await consumeRateLimit(db, rule, subject ?? 'unknown', now);
+  if (!decision.allowed) {
+    throw new AppError(ErrorCode.rateLimited, 429, 'Too many requests; try again later', {
+      headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+    });
+  }
+}

@@ -1,0 +1,201 @@
+// Issuing tokens and rotating refresh tokens (DESIGN §6).
+//
+// Every token issued is a jwt_tokens row holding only its SHA-256. A refresh token is opaque and
+// belongs to its session's family (user_sessions.family_id). Rotation runs in one transaction
+// holding the presented token's row lock (SELECT … FOR UPDATE on MySQL, the single writer on
+// SQLite), and claims the row with a conditional UPDATE (used_at IS NULL), so of N concurrent
+// refreshes exactly one creates the successor. The successor is kept for the reuse interval,
+// encrypted under a key derived from the presented token; the others — and retries within the
+// interval — get that same successor and a fresh access token. A used token presented after the
+// interval is theft: the family and its session are revoked and the live access tokens blacklisted.
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, type Role, type TokenPair } from '@secureaccess/shared/contract';
+import type { Transaction } from 'sequelize';
+import type { JwtToken, User, UserSession } from '../../db';
+import { AppError } from '../../http/app-error';
+import { appendAudit } from '../audit/audit-chain';
+import { isSessionLive, revokeSessions, sessionEndsAt, sessionPolicy } from '../sessions/session-service';
+import { signAccessToken, type AccessTokenSettings } from './access-tokens';
+import { clockOf, type AuthDeps, type RequestMeta } from './context';
+import { assertWithinRateLimit } from './rate-limit';
+import { decryptSuccessor, encryptSuccessor, generateRefreshToken, sha256Hex } from './token-crypto';
+import { transactionWithRetry } from './transactions';
+
+export function accessTokenSettings(deps: Pick<AuthDeps, 'config'>): AccessTokenSettings {
+  const { auth } = deps.config;
+  return { issuer: auth.jwtIssuer, audience: auth.jwtAudience, ttlSeconds: auth.accessTokenTtlSeconds };
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  tokenId: number;
+  expiresIn: number;
+}
+
+/** Signs an access token for the session and records it (hash, non-secret claims) in jwt_tokens. */
+export async function issueAccessToken(
+  deps: AuthDeps,
+  user: Pick<User, 'id' | 'uuid' | 'role'>,
+  session: Pick<UserSession, 'id' | 'uuid' | 'familyId'>,
+  now: Date,
+  transaction: Transaction,
+): Promise<IssuedAccessToken> {
+  const settings = accessTokenSettings(deps);
+  const jti = randomUUID();
+  const signed = signAccessToken(deps.secrets, settings, { userUuid: user.uuid, sessionUuid: session.uuid, role: user.role as Role, jti }, now);
+  const row = await deps.db.models.JwtToken.create(
+    {
+      jti,
+      userId: user.id,
+      sessionId: session.id,
+      tokenType: 'access',
+      tokenHash: sha256Hex(signed.token),
+      claims: { kid: signed.kid, role: user.role, iss: settings.issuer, aud: settings.audience },
+      issuedAt: signed.issuedAt,
+      expiresAt: signed.expiresAt,
+      familyId: session.familyId,
+    },
+    { transaction },
+  );
+  return { token: signed.token, tokenId: Number(row.id), expiresIn: settings.ttlSeconds };
+}
+
+/** Creates a refresh token in the session's family; it lives until the session's idle or absolute end. */
+export async function issueRefreshToken(
+  deps: AuthDeps,
+  session: UserSession,
+  parentId: number | null,
+  now: Date,
+  transaction: Transaction,
+  token: string = generateRefreshToken(),
+): Promise<{ token: string; row: JwtToken }> {
+  const row = await deps.db.models.JwtToken.create(
+    {
+      jti: randomUUID(),
+      userId: session.userId,
+      sessionId: session.id,
+      tokenType: 'refresh',
+      tokenHash: sha256Hex(token),
+      claims: null,
+      issuedAt: now,
+      expiresAt: sessionEndsAt(session, sessionPolicy(deps.config)),
+      familyId: session.familyId,
+      parentId,
+    },
+    { transaction },
+  );
+  return { token, row };
+}
+
+type RotationOutcome =
+  | { kind: 'rotated'; pair: TokenPair }
+  | { kind: 'invalid' }
+  | { kind: 'reused' };
+
+function invalidRefreshToken(): AppError {
+  return new AppError(ErrorCode.invalidRefreshToken, 401, 'The refresh token is invalid or expired');
+}
+
+/**
+ * POST /auth/refresh. Rotates the presented refresh token (see the header comment). Throws 401
+ * invalid_refresh_token for unknown, revoked or expired tokens and dead sessions, and 401
+ * refresh_token_reused (after revoking the family) for reuse after the interval.
+ */
+export async function rotateRefreshToken(deps: AuthDeps, refreshToken: string, meta: RequestMeta): Promise<TokenPair> {
+  const { db, config } = deps;
+  const { now } = meta;
+  await assertWithinRateLimit(
+    db,
+    { name: 'refresh', max: config.auth.refreshRateLimitMax, windowSeconds: config.auth.rateLimitWindowSeconds },
+    meta.ip,
+    now,
+  );
+  const policy = sessionPolicy(config);
+  const reuseIntervalMs = config.auth.refreshReuseIntervalSeconds * 1000;
+  const tokenHash = sha256Hex(refreshToken);
+  const { JwtToken, UserSession, User } = db.models;
+
+  const outcome = await transactionWithRetry<RotationOutcome>(db, async (transaction) => {
+    const presented = await JwtToken.findOne({
+      where: { tokenHash, tokenType: 'refresh' },
+      transaction,
+      lock: transaction.LOCK.UPDATE,
+    });
+    if (!presented || presented.revoked || presented.expiresAt.getTime() <= now.getTime()) return { kind: 'invalid' };
+    const [session, user] = await Promise.all([
+      UserSession.findByPk(presented.sessionId!, { transaction }),
+      User.findByPk(presented.userId, { transaction }),
+    ]);
+    if (!session || !isSessionLive(session, now, policy) || !user || user.status !== 'active') return { kind: 'invalid' };
+
+    const audit = (action: string, success: boolean, jwtTokenId: number | null, details: Record<string, unknown>) =>
+      appendAudit(
+        db,
+        {
+          action,
+          success,
+          userId: user.id,
+          userUuid: user.uuid,
+          jwtTokenId,
+          targetType: 'session',
+          targetId: session.uuid,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          details,
+        },
+        { transaction, clock: clockOf(meta) },
+      );
+
+    if (presented.usedAt === null) {
+      const successor = generateRefreshToken();
+      const [claimed] = await JwtToken.update(
+        { usedAt: now, successorCiphertext: encryptSuccessor(refreshToken, presented.jti, successor) },
+        { where: { id: presented.id, usedAt: null, revoked: false }, transaction },
+      );
+      if (claimed !== 1) return { kind: 'invalid' }; // cannot happen under the row lock; never rotate twice
+      // Activity first: the successor's expiry follows the new idle end.
+      await session.update({ lastActivityAt: now }, { transaction });
+      const next = await issueRefreshToken(deps, session, Number(presented.id), now, transaction, successor);
+      const access = await issueAccessToken(deps, user, session, now, transaction);
+      await audit('auth.token_refreshed', true, access.tokenId, { replay: false, refreshJti: next.row.jti });
+      return { kind: 'rotated', pair: { accessToken: access.token, refreshToken: successor, tokenType: 'Bearer', expiresIn: access.expiresIn } };
+    }
+
+    const sinceUseMs = now.getTime() - presented.usedAt.getTime();
+    if (sinceUseMs <= reuseIntervalMs) {
+      // A retry or a concurrent refresh with the token just rotated: the same successor again.
+      const successor =
+        presented.successorCiphertext === null || presented.successorCiphertext === undefined
+          ? null
+          : decryptSuccessor(refreshToken, presented.jti, presented.successorCiphertext);
+      const successorRow = successor
+        ? await JwtToken.findOne({ where: { tokenHash: sha256Hex(successor), parentId: presented.id }, transaction })
+        : null;
+      if (!successor || !successorRow || successorRow.revoked || successorRow.expiresAt.getTime() <= now.getTime()) {
+        return { kind: 'invalid' };
+      }
+      const access = await issueAccessToken(deps, user, session, now, transaction);
+      await audit('auth.token_refreshed', true, access.tokenId, { replay: true, refreshJti: successorRow.jti });
+      return { kind: 'rotated', pair: { accessToken: access.token, refreshToken: successor, tokenType: 'Bearer', expiresIn: access.expiresIn } };
+    }
+
+    // Used before, outside the interval: someone else holds (or held) this token.
+    await revokeSessions(db, { userId: user.id, sessionIds: [session.id] }, 'token_reuse', now, transaction);
+    await JwtToken.update(
+      { revoked: true, revokedAt: now, revokedReason: 'token_reuse', successorCiphertext: null },
+      { where: { familyId: session.familyId }, transaction },
+    );
+    await audit('auth.token_reuse_detected', false, null, {
+      reusedJti: presented.jti,
+      usedAt: presented.usedAt.toISOString(),
+      familyId: session.familyId,
+    });
+    return { kind: 'reused' };
+  });
+
+  if (outcome.kind === 'rotated') return outcome.pair;
+  if (outcome.kind === 'reused') {
+    throw new AppError(ErrorCode.refreshTokenReused, 401, 'This refresh token was already used; the session has been revoked');
+  }
+  throw invalidRefreshToken();
+}

@@ -1,0 +1,2 @@
+export { mfaComponent } from './routes';
+export { findEnabledMfa } from './mfa-service';
