@@ -51,7 +51,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       rmSync(dataDir, { recursive: true, force: true });

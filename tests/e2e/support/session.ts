@@ -1,0 +1,51 @@
+// Shared setup of the suites that need a signed-in extension: API + fixture pages + browser, the
+// server confirmed in the popup and one person signed up (the first user, so an admin).
+import { startApiServer, type ApiServer } from './api-server';
+import { launchExtensionBrowser, type ExtensionBrowser } from './browser';
+import { startFixtureServer, type FixtureServer } from './fixture-server';
+import { PopupPage, type Person } from './popup-page';
+
+export interface E2eWorld {
+  api: ApiServer;
+  pages: FixtureServer;
+  browser: ExtensionBrowser;
+  person: Person;
+  recoveryCode: string;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+export function newPerson(): Person {
+  counter++;
+  return {
+    email: `ada.${process.pid}.${counter}@example.com`,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    password: `correct horse battery staple ${counter}`,
+  };
+}
+
+export async function startSignedInWorld(): Promise<E2eWorld> {
+  const api = await startApiServer();
+  const pages = await startFixtureServer();
+  const browser = await launchExtensionBrowser();
+  const person = newPerson();
+  const popup = new PopupPage(await browser.openPopup());
+  await popup.waitForPhase('setup');
+  await popup.setUpServer(api.url);
+  await popup.waitForPhase('logged-out');
+  const recoveryCode = await popup.signUp(person);
+  await popup.page.close();
+  return {
+    api,
+    pages,
+    browser,
+    person,
+    recoveryCode,
+    async close() {
+      await browser.close();
+      await pages.stop();
+      await api.stop();
+    },
+  };
+}
