@@ -1,0 +1,114 @@
+import type { Account, Application } from '@secureaccess/shared/contract';
+import { encryptField, generateUserKey } from '@secureaccess/shared/crypto';
+import { mergeEncryptedAccounts, PageMatcher, VaultIndex } from '@ext/utils/background/vault-index';
+import { randomUUID } from 'node:crypto';
+
+const userKey = generateUserKey();
+const now = '2026-01-01T00:00:00.000Z';
+
+async function account(fields: {
+  username: string;
+  password: string;
+  applicationId?: string | null;
+  url?: string | null;
+  lastAccessedAt?: string | null;
+  deletedAt?: string | null;
+  uuid?: string;
+}): Promise<Account> {
+  const uuid = fields.uuid ?? randomUUID();
+  return {
+    uuid,
+    applicationId: fields.applicationId ?? null,
+    url: fields.url ?? null,
+    folder: null,
+    username: await encryptField(userKey, 1, uuid, 'username', fields.username),
+    password: await encryptField(userKey, 1, uuid, 'password', fields.password),
+    notes: null,
+    revision: 1,
+    createdAt: now,
+    updatedAt: now,
+    lastAccessedAt: fields.lastAccessedAt ?? null,
+    deletedAt: fields.deletedAt ?? null,
+  };
+}
+
+function application(fields: Partial<Application> & { url: string; name: string }): Application {
+  return {
+    id: randomUUID(),
+    matchStrategy: 'base_domain',
+    matchPatterns: [],
+    isActive: true,
+    access: 'granted',
+    accessGrantedValue: 'granted',
+    accessDeclinedValue: 'declined',
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  };
+}
+
+describe('VaultIndex', () => {
+  test('when built from encrypted accounts, then it holds their decrypted fields and separates the trash', async () => {
+    const live = await account({ username: 'ada', password: 'pw-1' });
+    const trashed = await account({ username: 'old', password: 'pw-2', deletedAt: now });
+    const index = await VaultIndex.build(userKey, [live, trashed]);
+    expect(index.get(live.uuid)).toMatchObject({ username: 'ada', password: 'pw-1', decryptError: null });
+    expect(index.active().map((item) => item.uuid)).toEqual([live.uuid]);
+    expect(index.trash().map((item) => item.uuid)).toEqual([trashed.uuid]);
+  });
+
+  test('when a ciphertext was swapped between accounts by the server, then that account does not decrypt and is never usable', async () => {
+    const a = await account({ username: 'ada', password: 'secret-a' });
+    const b = await account({ username: 'bob', password: 'secret-b' });
+    const swapped: Account = { ...b, password: a.password };
+    const index = await VaultIndex.build(userKey, [a, swapped]);
+    expect(index.get(b.uuid)).toMatchObject({ password: '', decryptError: expect.any(String) });
+    expect(index.get(a.uuid)!.decryptError).toBeNull();
+  });
+
+  test('when a delta arrives, then changed accounts replace the old ones and tombstoned ones disappear', async () => {
+    const a = await account({ username: 'ada', password: 'old' });
+    const b = await account({ username: 'bob', password: 'pw' });
+    const index = await VaultIndex.build(userKey, [a, b]);
+    const changed = { ...(await account({ uuid: a.uuid, username: 'ada', password: 'new' })), revision: 2 };
+    await index.applyChanges(userKey, [changed], [{ uuid: b.uuid }]);
+    expect(index.get(a.uuid)).toMatchObject({ password: 'new', revision: 2 });
+    expect(index.get(b.uuid)).toBeUndefined();
+    expect(mergeEncryptedAccounts([a, b], [changed], [{ uuid: b.uuid }])).toEqual([changed]);
+  });
+});
+
+describe('PageMatcher', () => {
+  test('when a page matches applications, then their accounts come first (best application, most recent use), then URL-only accounts', async () => {
+    const exampleApp = application({ name: 'Example', url: 'https://example.com/' });
+    const otherApp = application({ name: 'Other', url: 'https://other.org/' });
+    const older = await account({ username: 'old-user', password: 'x1', applicationId: exampleApp.id, lastAccessedAt: '2025-01-01T00:00:00.000Z' });
+    const recent = await account({ username: 'recent-user', password: 'x2', applicationId: exampleApp.id, lastAccessedAt: '2026-06-01T00:00:00.000Z' });
+    const urlOnly = await account({ username: 'url-user', password: 'x3', url: 'https://accounts.example.com/login' });
+    const elsewhere = await account({ username: 'other-user', password: 'x4', applicationId: otherApp.id });
+    const index = await VaultIndex.build(userKey, [older, recent, urlOnly, elsewhere]);
+    const matcher = new PageMatcher([exampleApp, otherApp]);
+
+    const result = matcher.match('https://www.example.com/sign-in', index.active());
+
+    expect(result.applications.map((match) => match.application.name)).toEqual(['Example']);
+    expect(result.accounts.map((entry) => entry.item.username)).toEqual(['recent-user', 'old-user', 'url-user']);
+  });
+
+  test('when the application is declined, then the page still matches it so the UI can say why nothing is filled', async () => {
+    const declined = application({ name: 'Payroll', url: 'https://payroll.test/', access: 'declined', accessDeclinedValue: 'blocked by policy' });
+    const item = await account({ username: 'ada', password: 'pw', applicationId: declined.id });
+    const index = await VaultIndex.build(userKey, [item]);
+    const result = new PageMatcher([declined]).match('https://payroll.test/login', index.active());
+    expect(result.accounts[0]!.application).toMatchObject({ access: 'declined', accessDeclinedValue: 'blocked by policy' });
+  });
+
+  test('when the page is on another site, then no account matches (a look-alike host included)', async () => {
+    const exampleApp = application({ name: 'Example', url: 'https://example.com/' });
+    const item = await account({ username: 'ada', password: 'pw', applicationId: exampleApp.id });
+    const index = await VaultIndex.build(userKey, [item]);
+    const matcher = new PageMatcher([exampleApp]);
+    expect(matcher.match('https://example.com.evil.test/', index.active()).accounts).toEqual([]);
+    expect(matcher.match('https://notexample.com/', index.active()).accounts).toEqual([]);
+  });
+});
