@@ -1,5 +1,6 @@
 import { apiRoutes, defineRoute, errorBodySchema } from '@secureaccess/shared/contract';
-import { AppError, components, mountRoute, z, type Component } from '@secureaccess/server';
+import { AppError, components, mountRoute, type Component } from '@secureaccess/server';
+import { z } from 'zod';
 import { startTestApp, type TestApp } from '../../helpers/app';
 
 // A component defined here exercises mountRoute exactly as the business components use it.
