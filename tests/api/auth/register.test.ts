@@ -4,6 +4,7 @@ import { defaultKdfParams, errorBodySchema } from '@secureaccess/shared/contract
 import { unwrapUserKey, unwrapUserKeyWithRecoveryCode } from '@secureaccess/shared/crypto';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { makeRegistration, registerUser, uniqueEmail } from '../../helpers/auth';
+import { testDialect } from '../../helpers/database';
 
 let t: TestApp;
 
@@ -210,3 +211,23 @@ describe('prelogin', () => {
     expect(response.status).toBe(400);
   });
 });
+
+// Concurrent first sign-ups need concurrent transactions: MariaDB only.
+if (testDialect() === 'mysql') {
+  describe('register under concurrency (MariaDB)', () => {
+    test('when five first registrations run at once on an empty database, then exactly one becomes admin', async () => {
+      const fresh = await startTestApp();
+      try {
+        const bodies = await Promise.all(Array.from({ length: 5 }, () => makeRegistration()));
+
+        const responses = await Promise.all(bodies.map((made) => fresh.api.post(registerPath).send(made.registerBody)));
+
+        expect(responses.map((response) => response.status)).toEqual(Array(5).fill(201));
+        expect(responses.map((response) => response.body.user.role).sort()).toEqual(['admin', 'editor', 'editor', 'editor', 'editor']);
+        expect(await fresh.db.models.User.count({ where: { role: 'admin' } })).toBe(1);
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
+}
