@@ -25,3 +25,14 @@ export { runCleanup, startCleanupTimer } from './maintenance';
 export { loadSecrets, rotateJwtSigningKey, secretsFileName, SecretsError, type Secrets } from './secrets';
 /** The zod the server validates with, for suites that define routes of their own. */
 export { z } from 'zod';
+// The auth, sessions and MFA components' services that other components and suites use.
+export {
+  createAuthenticator,
+  readLockState,
+  unlockUser,
+  type LockState,
+  type RequestMeta,
+  type UnlockOptions,
+} from './components/auth';
+export { invalidateAllSessions, revokeSessions, sessionPolicy, type RevocationReason } from './components/sessions';
+export { findEnabledMfa } from './components/mfa';
