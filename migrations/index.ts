@@ -9,6 +9,7 @@ import * as createAuditAndLimits from './src/20251123000400-create-audit-and-lim
 import * as createSettings from './src/20251123000500-create-settings';
 import * as addRecoveryProofAndRememberMe from './src/20251123001000-add-recovery-proof-and-remember-me';
 import * as createAccountTombstones from './src/20251123002000-create-account-tombstones';
+import * as widenAccountSecretColumns from './src/20251123002100-widen-account-secret-columns';
 
 export { auditGenesisHash } from './src/20251123000400-create-audit-and-limits';
 export { defaultSettings } from './src/20251123000500-create-settings';
@@ -22,6 +23,7 @@ export const migrations: readonly RunnableMigration<QueryInterface>[] = [
   { name: '20251123000500-create-settings', ...createSettings },
   { name: '20251123001000-add-recovery-proof-and-remember-me', ...addRecoveryProofAndRememberMe },
   { name: '20251123002000-create-account-tombstones', ...createAccountTombstones },
+  { name: '20251123002100-widen-account-secret-columns', ...widenAccountSecretColumns },
 ];
 
 /** Table that records applied migrations. */

@@ -4,13 +4,15 @@
 //   cleanup                 purge expired tokens, blacklist rows, old login attempts, rate-limit windows
 //   ddl                     migrate, then print the schema (SHOW CREATE TABLE on MySQL)
 //   rotate-jwt-key          add a JWT signing key to DATA_DIR/secrets.json and make it current
+//   audit-verify            check the audit log's hash chain; exit 1 naming the first broken row
+import { verifyAuditChain } from './components/audit/audit-chain';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createMigrator, schemaTables, type Database } from './db';
 import { runCleanup } from './maintenance';
 import { openConfiguredDatabase } from './startup';
 import { rotateJwtSigningKey } from './secrets';
 
-const usage = 'usage: cli <migrate | rollback [--all] | cleanup | ddl | rotate-jwt-key>';
+const usage = 'usage: cli <migrate | rollback [--all] | cleanup | ddl | rotate-jwt-key | audit-verify>';
 
 function migratorFor(db: Database) {
   return createMigrator(db.sequelize, {
@@ -48,7 +50,7 @@ async function run(command: string | undefined, args: string[], config: Config):
     process.stdout.write(`new JWT signing key ${kid} is current; restart the API processes to use it\n`);
     return;
   }
-  if (!command || !['migrate', 'rollback', 'cleanup', 'ddl'].includes(command)) {
+  if (!command || !['migrate', 'rollback', 'cleanup', 'ddl', 'audit-verify'].includes(command)) {
     process.stderr.write(`${command ? `unknown command "${command}"\n` : ''}${usage}\n`);
     process.exitCode = 2;
     return;
@@ -76,6 +78,17 @@ async function run(command: string | undefined, args: string[], config: Config):
         await migrator.up();
         await printDdl(db);
         break;
+      case 'audit-verify': {
+        const result = await verifyAuditChain(db);
+        if (result.ok) {
+          process.stdout.write(`audit chain intact: ${result.checked} row(s) verified (${db.location})\n`);
+        } else {
+          const where = result.brokenAt === null ? 'after the last row' : `at audit_log row id ${result.brokenAt}`;
+          process.stderr.write(`audit chain BROKEN ${where}: ${result.reason}; ${result.checked} row(s) before it verified\n`);
+          process.exitCode = 1;
+        }
+        break;
+      }
     }
   } finally {
     await db.close();

@@ -1,13 +1,21 @@
 // The cleanup job of DESIGN §4, run inside the server on an interval (and by `npm run db:cleanup`).
 import type { AppContext } from './components';
+import { purgeExpiredTrash } from './components/accounts/account-service';
 import { purgeExpiredRows, type CleanupResult } from './db';
 
-export function runCleanup({ db, config, clock }: Pick<AppContext, 'db' | 'config' | 'clock'>): Promise<CleanupResult> {
-  return purgeExpiredRows(db, {
+export async function runCleanup({
+  db,
+  config,
+  clock,
+}: Pick<AppContext, 'db' | 'config' | 'clock'>): Promise<CleanupResult & { trashedAccountsPurged: number }> {
+  const result = await purgeExpiredRows(db, {
     now: clock(),
     loginAttemptsRetentionDays: config.loginAttemptsRetentionDays,
     refreshReuseIntervalSeconds: config.auth.refreshReuseIntervalSeconds,
   });
+  // Accounts in the trash for more than 30 days are removed for good (DESIGN §7), with tombstones.
+  const trash = await purgeExpiredTrash({ db, clock });
+  return { ...result, trashedAccountsPurged: trash.accounts };
 }
 
 /** Runs the cleanup every CLEANUP_INTERVAL_SECONDS (0 disables it); the timer never keeps the process alive. */

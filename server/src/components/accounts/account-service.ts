@@ -1,0 +1,489 @@
+// The vault's use cases (DESIGN §7 accounts, §8 access): every operation is scoped to the caller,
+// every change takes the next change sequence of the caller's vault and bumps the account's
+// revision, and every change or access decision leaves a row in the audit chain in the same
+// transaction as the change it records.
+import {
+  ErrorCode,
+  parseIfMatchRevision,
+  type AccessDecision,
+  type Account,
+  type AccountUsedResponse,
+  type ListAccountsResponse,
+  type ReleasedAccountResponse,
+} from '@secureaccess/shared/contract';
+import type { createAccountBodySchema, updateAccountBodySchema } from '@secureaccess/shared/contract';
+import { ForeignKeyConstraintError, Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import type { z } from 'zod';
+import type { Database, StoredAccount } from '../../db';
+import { AppError } from '../../http/app-error';
+import { appendAudit, type AuditEntry } from '../audit/audit-chain';
+import { accessDeclinedError, decideAccess } from '../applications/access-decision';
+import {
+  allocateChangeSeqs,
+  findOwnAccount,
+  findOwnAccountsByUuid,
+  listOwnAccounts,
+  listOwnTombstonesSince,
+  readVaultChangeSeq,
+  resolveApplicationIds,
+  serializeEnvelope,
+  toAccount,
+} from './account-store';
+import { auditSubject, type RequestActor } from './request-actor';
+
+type CreateAccountInput = z.output<typeof createAccountBodySchema>;
+type UpdateAccountInput = z.output<typeof updateAccountBodySchema>;
+
+/** Trashed accounts are removed for good (leaving a tombstone) after this long. */
+export const trashRetentionDays = 30;
+const msPerDay = 24 * 60 * 60 * 1000;
+
+export interface AccountServiceDeps {
+  db: Database;
+  clock: () => Date;
+}
+
+/** One problem in a request field, in the shape mountRoute reports validation failures. */
+interface FieldProblem {
+  location: 'body' | 'query' | 'headers';
+  path: string;
+  code: string;
+  message: string;
+}
+
+function fieldsError(status: 400 | 409, problems: FieldProblem[]): AppError {
+  return status === 409
+    ? new AppError(ErrorCode.conflict, 409, 'An account with this uuid already exists', { details: { fields: problems } })
+    : new AppError(ErrorCode.validationFailed, 400, 'The request is not valid', { details: { fields: problems } });
+}
+
+// ---- delta sync cursor ------------------------------------------------------------------------
+// Opaque to clients (DESIGN §7): `v1.<change_seq>`, the last vault change the answer includes.
+const cursorPattern = /^v1\.(0|[1-9]\d{0,15})$/;
+
+export function formatVaultCursor(changeSeq: number): string {
+  return `v1.${changeSeq}`;
+}
+
+function parseVaultCursor(cursor: string): number {
+  const match = cursorPattern.exec(cursor);
+  if (!match) throw invalidCursor();
+  return Number(match[1]);
+}
+
+/**
+ * The application was deleted between the lookup and the insert (a concurrent forced delete):
+ * the foreign key refuses the link, which is the same answer as an unknown application.
+ */
+function rethrowUnknownApplication(error: unknown, path = 'applicationId'): never {
+  if (error instanceof ForeignKeyConstraintError) {
+    throw fieldsError(400, [{ location: 'body', path, code: 'unknown_application', message: 'No such application' }]);
+  }
+  throw error;
+}
+
+function invalidCursor(): AppError {
+  return fieldsError(400, [
+    { location: 'query', path: 'since', code: 'invalid_cursor', message: 'Not a cursor of this vault: sync in full' },
+  ]);
+}
+
+// ---- service ----------------------------------------------------------------------------------
+
+export function createAccountService({ db, clock }: AccountServiceDeps) {
+  const { StoredAccount, StoredAccountTombstone } = db.models;
+
+  function audit(actor: RequestActor, entry: Omit<AuditEntry, 'userId' | 'userUuid' | 'ip' | 'userAgent'>, transaction: Transaction) {
+    return appendAudit(db, { ...auditSubject(actor), ...entry }, { transaction, clock });
+  }
+
+  async function applicationIdFor(uuid: string | null | undefined, transaction: Transaction, path = 'applicationId') {
+    if (uuid === null || uuid === undefined) return null;
+    const id = (await resolveApplicationIds(db, [uuid], transaction)).get(uuid);
+    if (id === undefined) {
+      throw fieldsError(400, [{ location: 'body', path, code: 'unknown_application', message: 'No such application' }]);
+    }
+    return id;
+  }
+
+  async function reload(row: StoredAccount, transaction: Transaction): Promise<Account> {
+    const fresh = await findOwnAccount(db, Number(row.userId), row.uuid, transaction);
+    return toAccount(fresh!);
+  }
+
+  /** The account or a 404; another user's uuid is indistinguishable from an unknown one. */
+  async function ownAccountOr404(userId: number, uuid: string, transaction?: Transaction) {
+    const row = await findOwnAccount(db, userId, uuid, transaction);
+    if (!row) throw AppError.notFound('No such account');
+    return row;
+  }
+
+  return {
+    async list(actor: RequestActor, since: string | undefined): Promise<ListAccountsResponse> {
+      const userId = actor.principal.userId;
+      const sinceSeq = since === undefined ? null : parseVaultCursor(since);
+      // One transaction = one snapshot (InnoDB repeatable read; SQLite's single writer), so the
+      // cursor, the rows and the tombstones describe the same moment.
+      return db.transaction(async (transaction) => {
+        const current = await readVaultChangeSeq(db, userId, transaction);
+        if (sinceSeq !== null && sinceSeq > current) throw invalidCursor();
+        const rows = await listOwnAccounts(db, userId, sinceSeq, transaction);
+        const tombstones = sinceSeq === null ? [] : await listOwnTombstonesSince(db, userId, sinceSeq, transaction);
+        return {
+          accounts: rows.map(toAccount),
+          tombstones: tombstones.map((t) => ({ uuid: t.uuid, removedAt: t.removedAt.toISOString() })),
+          cursor: formatVaultCursor(current),
+        };
+      });
+    },
+
+    async create(actor: RequestActor, body: CreateAccountInput): Promise<Account> {
+      const userId = actor.principal.userId;
+      const now = clock();
+      return db.transaction(async (transaction) => {
+        const applicationId = await applicationIdFor(body.applicationId, transaction);
+        const changeSeq = await allocateChangeSeqs(db, userId, 1, transaction);
+        if (await StoredAccount.findOne({ where: { userId, uuid: body.uuid }, attributes: ['id'], transaction })) {
+          throw fieldsError(409, [{ location: 'body', path: 'uuid', code: 'already_exists', message: 'This uuid is taken' }]);
+        }
+        await StoredAccountTombstone.destroy({ where: { userId, uuid: body.uuid }, transaction });
+        const row = await StoredAccount.create(
+          {
+            uuid: body.uuid,
+            userId,
+            applicationId,
+            url: body.url ?? null,
+            folder: body.folder ?? null,
+            encryptedUsername: serializeEnvelope(body.username),
+            encryptedPassword: serializeEnvelope(body.password),
+            encryptedNotes: serializeEnvelope(body.notes),
+            revision: 1,
+            changeSeq,
+            createdAt: now,
+            updatedAt: now,
+          },
+          { transaction, silent: true },
+        );
+        await audit(
+          actor,
+          {
+            action: 'account.create',
+            targetType: 'account',
+            targetId: body.uuid,
+            success: true,
+            details: { revision: 1, applicationId: body.applicationId ?? null },
+          },
+          transaction,
+        );
+        return reload(row, transaction);
+      }).catch((error: unknown) => rethrowUnknownApplication(error));
+    },
+
+    /** All or nothing: every row is checked first and every problem reported with its index. */
+    async bulkCreate(actor: RequestActor, accounts: CreateAccountInput[]): Promise<Account[]> {
+      const userId = actor.principal.userId;
+      const now = clock();
+      const uuids = accounts.map((a) => a.uuid);
+      try {
+        return await db.transaction(async (transaction) => {
+          const applicationIds = await resolveApplicationIds(
+            db,
+            accounts.flatMap((a) => (a.applicationId ? [a.applicationId] : [])),
+            transaction,
+          );
+          const first = await allocateChangeSeqs(db, userId, accounts.length, transaction);
+          const taken = new Set(
+            (await StoredAccount.findAll({ where: { userId, uuid: { [Op.in]: uuids } }, attributes: ['uuid'], transaction })).map(
+              (row) => row.uuid,
+            ),
+          );
+          const unknownApplications: FieldProblem[] = [];
+          const duplicates: FieldProblem[] = [];
+          accounts.forEach((account, index) => {
+            if (account.applicationId && !applicationIds.has(account.applicationId)) {
+              unknownApplications.push({
+                location: 'body',
+                path: `accounts.${index}.applicationId`,
+                code: 'unknown_application',
+                message: 'No such application',
+              });
+            }
+            if (taken.has(account.uuid)) {
+              duplicates.push({ location: 'body', path: `accounts.${index}.uuid`, code: 'already_exists', message: 'This uuid is taken' });
+            }
+          });
+          if (unknownApplications.length > 0) throw fieldsError(400, [...unknownApplications, ...duplicates]);
+          if (duplicates.length > 0) throw fieldsError(409, duplicates);
+
+          await StoredAccountTombstone.destroy({ where: { userId, uuid: { [Op.in]: uuids } }, transaction });
+          await StoredAccount.bulkCreate(
+            accounts.map((account, index) => ({
+              uuid: account.uuid,
+              userId,
+              applicationId: account.applicationId ? applicationIds.get(account.applicationId)! : null,
+              url: account.url ?? null,
+              folder: account.folder ?? null,
+              encryptedUsername: serializeEnvelope(account.username),
+              encryptedPassword: serializeEnvelope(account.password),
+              encryptedNotes: serializeEnvelope(account.notes),
+              revision: 1,
+              changeSeq: first + index,
+              createdAt: now,
+              updatedAt: now,
+            })),
+            { transaction },
+          );
+          await audit(
+            actor,
+            { action: 'account.bulk_create', targetType: 'account', targetId: null, success: true, details: { count: accounts.length } },
+            transaction,
+          );
+          const byUuid = new Map((await findOwnAccountsByUuid(db, userId, uuids, transaction)).map((row) => [row.uuid, row]));
+          return uuids.map((uuid) => toAccount(byUuid.get(uuid)!));
+        });
+      } catch (error) {
+        // Another request of this user cannot interleave (the change sequence locks the vault),
+        // so this only fires if that guarantee is ever broken; answer as a conflict, not a 500.
+        if (error instanceof UniqueConstraintError) {
+          throw new AppError(ErrorCode.conflict, 409, 'An account with one of these uuids already exists');
+        }
+        rethrowUnknownApplication(error, 'accounts');
+      }
+    },
+
+    /**
+     * Releases one account: when it belongs to an application, the access decision is made,
+     * audited, and a declined or inactive application releases nothing (DESIGN §8).
+     */
+    async release(actor: RequestActor, uuid: string): Promise<ReleasedAccountResponse> {
+      const row = await ownAccountOr404(actor.principal.userId, uuid);
+      const access = row.application ? decideAccess(row.application) : null;
+      if (access) {
+        await appendAudit(
+          db,
+          {
+            ...auditSubject(actor),
+            action: 'account.release',
+            targetType: 'account',
+            targetId: uuid,
+            success: access.allowed,
+            details: { access },
+          },
+          { clock },
+        );
+        if (!access.allowed) throw accessDeclinedError(access);
+      }
+      return { account: toAccount(row), access };
+    },
+
+    async update(actor: RequestActor, uuid: string, ifMatch: string | undefined, body: UpdateAccountInput): Promise<Account> {
+      if (ifMatch === undefined) {
+        throw new AppError(ErrorCode.preconditionRequired, 428, 'Send the revision you edited in If-Match');
+      }
+      const expected = parseIfMatchRevision(ifMatch);
+      if (expected === null) throw fieldsError(400, [{ location: 'headers', path: 'if-match', code: 'invalid', message: 'Not a revision' }]);
+      const userId = actor.principal.userId;
+      const now = clock();
+      return db.transaction(async (transaction) => {
+        const changeSeq = await allocateChangeSeqs(db, userId, 1, transaction);
+        const row = await ownAccountOr404(userId, uuid, transaction);
+        const applicationId = await applicationIdFor(body.applicationId, transaction);
+        const current = Number(row.revision);
+        if (current !== expected) throw revisionConflict(current);
+        if (row.deletedAt) {
+          throw new AppError(ErrorCode.conflict, 409, 'The account is in the trash: restore it first');
+        }
+        // Conditional on the revision the client saw: with the vault locked above this cannot
+        // miss, and without the lock it would still never overwrite a newer revision.
+        const [updated] = await StoredAccount.update(
+          {
+            applicationId,
+            url: body.url ?? null,
+            folder: body.folder ?? null,
+            encryptedUsername: serializeEnvelope(body.username),
+            encryptedPassword: serializeEnvelope(body.password),
+            encryptedNotes: serializeEnvelope(body.notes),
+            revision: expected + 1,
+            changeSeq,
+            updatedAt: now,
+          },
+          { where: { id: row.id, revision: expected }, transaction, silent: true },
+        );
+        if (updated !== 1) throw revisionConflict(await currentRevision(row.id, transaction));
+        const previousApplication = row.application?.uuid ?? null;
+        await audit(
+          actor,
+          {
+            action: 'account.update',
+            targetType: 'account',
+            targetId: uuid,
+            success: true,
+            details: {
+              revision: { old: expected, new: expected + 1 },
+              ...(previousApplication !== (body.applicationId ?? null)
+                ? { applicationId: { old: previousApplication, new: body.applicationId ?? null } }
+                : {}),
+            },
+          },
+          transaction,
+        );
+        return reload(row, transaction);
+      }).catch((error: unknown) => rethrowUnknownApplication(error));
+    },
+
+    /** Moves to the trash (idempotent), or with `permanent` removes for good and leaves a tombstone. */
+    async remove(actor: RequestActor, uuid: string, permanent: boolean): Promise<void> {
+      const userId = actor.principal.userId;
+      const now = clock();
+      await db.transaction(async (transaction) => {
+        const changeSeq = await allocateChangeSeqs(db, userId, 1, transaction);
+        const row = await ownAccountOr404(userId, uuid, transaction);
+        if (permanent) {
+          await StoredAccount.destroy({ where: { id: row.id }, transaction });
+          await StoredAccountTombstone.create({ userId, uuid, changeSeq, removedAt: now }, { transaction });
+          await audit(
+            actor,
+            { action: 'account.delete', targetType: 'account', targetId: uuid, success: true, details: { permanent: true } },
+            transaction,
+          );
+          return;
+        }
+        if (row.deletedAt) return;
+        const revision = Number(row.revision) + 1;
+        await StoredAccount.update(
+          { deletedAt: now, revision, changeSeq, updatedAt: now },
+          { where: { id: row.id }, transaction, silent: true },
+        );
+        await audit(
+          actor,
+          { action: 'account.trash', targetType: 'account', targetId: uuid, success: true, details: { revision } },
+          transaction,
+        );
+      });
+    },
+
+    /** Takes an account out of the trash (an account not in the trash is returned as is). */
+    async restore(actor: RequestActor, uuid: string): Promise<Account> {
+      const userId = actor.principal.userId;
+      const now = clock();
+      return db.transaction(async (transaction) => {
+        const changeSeq = await allocateChangeSeqs(db, userId, 1, transaction);
+        const row = await ownAccountOr404(userId, uuid, transaction);
+        if (!row.deletedAt) return toAccount(row);
+        const revision = Number(row.revision) + 1;
+        await StoredAccount.update(
+          { deletedAt: null, revision, changeSeq, updatedAt: now },
+          { where: { id: row.id }, transaction, silent: true },
+        );
+        await audit(
+          actor,
+          { action: 'account.restore', targetType: 'account', targetId: uuid, success: true, details: { revision } },
+          transaction,
+        );
+        return reload(row, transaction);
+      });
+    },
+
+    /**
+     * Records that the user filled or copied the account. Not a vault change: no revision or
+     * change sequence (a fill must not make another device's pending edit conflict).
+     */
+    async markUsed(actor: RequestActor, uuid: string): Promise<AccountUsedResponse> {
+      const userId = actor.principal.userId;
+      const now = clock();
+      const outcome = await db.transaction(async (transaction) => {
+        const row = await ownAccountOr404(userId, uuid, transaction);
+        const access: AccessDecision | null = row.application ? decideAccess(row.application) : null;
+        const allowed = access === null || access.allowed;
+        if (allowed) {
+          await StoredAccount.update({ lastAccessedAt: now }, { where: { id: row.id }, transaction, silent: true });
+        }
+        await audit(
+          actor,
+          { action: 'account.credential_used', targetType: 'account', targetId: uuid, success: allowed, details: { access } },
+          transaction,
+        );
+        return { access, allowed };
+      });
+      // Thrown after the commit: the refusal itself stays in the audit log.
+      if (!outcome.allowed) throw accessDeclinedError(outcome.access!);
+      return { lastAccessedAt: now.toISOString(), access: outcome.access };
+    },
+  };
+
+  function revisionConflict(current: number): AppError {
+    return new AppError(ErrorCode.revisionConflict, 409, `The account changed since: its revision is ${current}`, {
+      details: { currentRevision: current },
+    });
+  }
+
+  async function currentRevision(id: number, transaction: Transaction): Promise<number> {
+    const row = await StoredAccount.findByPk(id, { attributes: ['id', 'revision'], transaction });
+    return Number(row?.revision);
+  }
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;
+
+/**
+ * The cleanup job's part of the vault: accounts in the trash for longer than the retention are
+ * removed for good, one user at a time, each leaving a tombstone and an audit row.
+ */
+export async function purgeExpiredTrash(
+  { db, clock }: AccountServiceDeps,
+  retentionDays = trashRetentionDays,
+): Promise<{ accounts: number; users: number }> {
+  const { StoredAccount, StoredAccountTombstone, User } = db.models;
+  const now = clock();
+  const cutoff = new Date(now.getTime() - retentionDays * msPerDay);
+  const owners = await StoredAccount.findAll({
+    where: { deletedAt: { [Op.lt]: cutoff } },
+    attributes: ['userId'],
+    group: ['userId'],
+  });
+  let accounts = 0;
+  let users = 0;
+  for (const userId of owners.map((row) => Number(row.userId)).sort((a, b) => a - b)) {
+    const purged = await db.transaction(async (transaction) => {
+      const expired = await StoredAccount.findAll({
+        where: { userId, deletedAt: { [Op.lt]: cutoff } },
+        attributes: ['id', 'uuid'],
+        order: [['id', 'ASC']],
+        transaction,
+      });
+      if (expired.length === 0) return 0;
+      const first = await allocateChangeSeqs(db, userId, expired.length, transaction);
+      // Re-read under the vault lock: a restore may have committed in between.
+      const stillExpired = await StoredAccount.findAll({
+        where: { id: { [Op.in]: expired.map((row) => row.id) }, deletedAt: { [Op.lt]: cutoff } },
+        attributes: ['id', 'uuid'],
+        order: [['id', 'ASC']],
+        transaction,
+      });
+      if (stillExpired.length === 0) return 0;
+      await StoredAccount.destroy({ where: { id: { [Op.in]: stillExpired.map((row) => row.id) } }, transaction });
+      await StoredAccountTombstone.bulkCreate(
+        stillExpired.map((row, index) => ({ userId, uuid: row.uuid, changeSeq: first + index, removedAt: now })),
+        { transaction },
+      );
+      const owner = await User.findByPk(userId, { attributes: ['id', 'uuid'], transaction });
+      await appendAudit(
+        db,
+        {
+          action: 'account.trash_purged',
+          targetType: 'user',
+          targetId: owner?.uuid ?? null,
+          success: true,
+          details: { count: stillExpired.length, retentionDays, uuids: stillExpired.map((row) => row.uuid) },
+        },
+        { transaction, clock },
+      );
+      return stillExpired.length;
+    });
+    if (purged > 0) {
+      accounts += purged;
+      users += 1;
+    }
+  }
+  return { accounts, users };
+}
