@@ -4,7 +4,7 @@
 import { createApp, createLogger } from '@secureaccess/server';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../helpers/app';
-import { authed, loginUser, registerUser, type TestUser } from '../../helpers/auth';
+import { attemptLogin, authed, deriveTestKeys, loginUser, registerUser, type TestUser } from '../../helpers/auth';
 import { testDialect } from '../../helpers/database';
 
 let t: TestApp;
@@ -193,6 +193,21 @@ if (testDialect() === 'mysql') {
       expect(await t.db.models.UserSession.count({ where: { userId: await dbUserId(user), isActive: true } })).toBe(5);
       const working = await Promise.all(logins.map((login) => authed(t.api, login.accessToken).get(mePath)));
       expect(working.filter((response) => response.status === 200)).toHaveLength(5);
+    });
+
+    test('when logins, wrong passwords, refreshes and logouts of one user run at once, then no request fails with a 500', async () => {
+      const { authHash: wrongHash } = await deriveTestKeys('wrong', user.salt);
+      const [a, b] = [await loginUser(t, user), await loginUser(t, user)];
+
+      const responses = await Promise.all([
+        ...Array.from({ length: 3 }, () => attemptLogin(t, user)),
+        ...Array.from({ length: 3 }, () => attemptLogin(t, { email: user.email, authHash: wrongHash })),
+        ...Array.from({ length: 4 }, () => t.api.post('/api/v1/auth/refresh').send({ refreshToken: a.refreshToken })),
+        authed(t.api, b.accessToken).post('/api/v1/auth/logout').send({}),
+        authed(t.api, a.accessToken).delete(`${sessionsPath}/${sessionUuidOf(b.accessToken)}`),
+      ]);
+
+      expect(responses.filter((response) => response.status >= 500).map((response) => response.body)).toEqual([]);
     });
   });
 }

@@ -42,7 +42,7 @@ import { hashAuthHash, needsRehash, verifyAgainstDummy, verifyAuthHash } from '.
 import { assertWithinRateLimit, type RateLimitRule } from './rate-limit';
 import { sha256Hex } from './token-crypto';
 import { issueAccessToken, issueRefreshToken } from './token-service';
-import { transactionWithRetry } from './transactions';
+import { lockUserRow, transactionWithRetry } from './transactions';
 
 type RegisterInput = z.output<typeof registerBodySchema>;
 type LoginInput = z.output<typeof loginBodySchema>;
@@ -326,7 +326,8 @@ export async function login(deps: AuthDeps, body: LoginInput, meta: RequestMeta)
 /** POST /auth/logout: ends the current session, and the given refresh token's session if it is the user's. */
 export async function logout(deps: AuthDeps, principal: Principal, refreshToken: string | undefined, meta: RequestMeta): Promise<void> {
   const { db } = deps;
-  await db.transaction(async (transaction) => {
+  await transactionWithRetry(db, async (transaction) => {
+    await lockUserRow(db, principal.userId, transaction);
     const other = refreshToken
       ? await db.models.JwtToken.findOne({
           where: { tokenHash: sha256Hex(refreshToken), tokenType: 'refresh', userId: principal.userId },
@@ -359,7 +360,8 @@ export async function logout(deps: AuthDeps, principal: Principal, refreshToken:
 /** POST /auth/logout-all: ends every session of the user, this one included. */
 export async function logoutAll(deps: AuthDeps, principal: Principal, meta: RequestMeta): Promise<void> {
   const { db } = deps;
-  await db.transaction(async (transaction) => {
+  await transactionWithRetry(db, async (transaction) => {
+    await lockUserRow(db, principal.userId, transaction);
     const revoked = await invalidateAllSessions(
       db,
       { userId: principal.userId, userUuid: principal.userUuid, tokenId: principal.tokenId },

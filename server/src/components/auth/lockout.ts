@@ -14,6 +14,7 @@ import type { Database } from '../../db';
 import { AppError } from '../../http/app-error';
 import { appendAudit } from '../audit/audit-chain';
 import { clockOf, type RequestMeta } from './context';
+import { lockUserRow, transactionWithRetry } from './transactions';
 
 /** Reasons that count toward the lock: someone tried a secret and it was wrong. */
 export const countedFailureReasons = ['invalid_credentials', 'invalid_mfa_code', 'invalid_recovery_code'] as const;
@@ -156,7 +157,9 @@ export async function recordFailedAttempt(
 ): Promise<{ lockedUntil: Date | null }> {
   const { LoginAttempt, User } = db.models;
   const counted = (countedFailureReasons as readonly string[]).includes(reason);
-  return db.transaction(async (transaction) => {
+  // The user's row first (see lockUserRow), then the attempt, the counters and the audit rows.
+  return transactionWithRetry(db, async (transaction) => {
+    if (subject.userId !== null) await lockUserRow(db, subject.userId, transaction);
     await LoginAttempt.create(
       {
         identifier: subject.identifier,
@@ -169,6 +172,19 @@ export async function recordFailedAttempt(
       },
       { transaction },
     );
+    let lockedUntil: Date | null = null;
+    let lockedNow = false;
+    if (counted) {
+      await User.increment('failedLoginAttempts', { where: { email: subject.identifier }, transaction, silent: true });
+      const state = await readLockState(db, subject.identifier, meta.now, policy, transaction);
+      lockedUntil = state.lockedUntil;
+      lockedNow = lockedUntil !== null && lockedUntil.getTime() === meta.now.getTime() + policy.lockMs;
+      if (lockedNow) {
+        await User.update({ lockedUntil }, { where: { email: subject.identifier }, transaction, silent: true });
+      }
+    }
+    const clock = clockOf(meta);
+    const unknownIdentifier = subject.userId === null ? { identifier: subject.identifier } : {};
     await appendAudit(
       db,
       {
@@ -181,18 +197,10 @@ export async function recordFailedAttempt(
         targetId: subject.userUuid,
         ip: meta.ip,
         userAgent: meta.userAgent,
-        details: { reason, ...(subject.userId === null ? { identifier: subject.identifier } : {}) },
+        details: { reason, ...unknownIdentifier },
       },
-      { transaction, clock: clockOf(meta) },
+      { transaction, clock },
     );
-    if (!counted) return { lockedUntil: null };
-
-    const state = await readLockState(db, subject.identifier, meta.now, policy, transaction);
-    const lockedNow = state.lockedUntil !== null && state.lockedUntil.getTime() === meta.now.getTime() + policy.lockMs;
-    await User.increment('failedLoginAttempts', { where: { email: subject.identifier }, transaction, silent: true });
-    if (lockedNow) {
-      await User.update({ lockedUntil: state.lockedUntil }, { where: { email: subject.identifier }, transaction, silent: true });
-    }
     if (lockedNow) {
       await appendAudit(
         db,
@@ -205,16 +213,12 @@ export async function recordFailedAttempt(
           targetId: subject.userUuid,
           ip: meta.ip,
           userAgent: meta.userAgent,
-          details: {
-            failures: policy.maxFailures,
-            lockedUntil: state.lockedUntil!.toISOString(),
-            ...(subject.userId === null ? { identifier: subject.identifier } : {}),
-          },
+          details: { failures: policy.maxFailures, lockedUntil: lockedUntil!.toISOString(), ...unknownIdentifier },
         },
-        { transaction, clock: clockOf(meta) },
+        { transaction, clock },
       );
     }
-    return { lockedUntil: state.lockedUntil };
+    return { lockedUntil };
   });
 }
 

@@ -29,6 +29,7 @@ import { clockOf, type AuthDeps, type RequestMeta } from './context';
 import { assertNotLocked, lockoutPolicy, recordFailedAttempt, recordSuccessfulAttempt } from './lockout';
 import { hashAuthHash, verifyAgainstDummy, verifyAuthHash } from './password-hash';
 import { assertWithinRateLimit } from './rate-limit';
+import { lockUserRow, transactionWithRetry } from './transactions';
 
 type ChangePasswordInput = z.output<typeof changePasswordBodySchema>;
 type RecoveryKeyInput = z.output<typeof recoveryKeyBodySchema>;
@@ -220,7 +221,8 @@ async function verifyRecoveryProof(
 export async function releaseRecoveryKey(deps: AuthDeps, body: RecoveryKeyInput, meta: RequestMeta): Promise<RecoveryKeyResponse> {
   const { db } = deps;
   const { user, recoveryKey } = await verifyRecoveryProof(deps, body.email, body.recoveryAuthHash, 'auth.recovery_key', meta);
-  await db.transaction(async (transaction) => {
+  await transactionWithRetry(db, async (transaction) => {
+    await lockUserRow(db, Number(user.id), transaction);
     await recordSuccessfulAttempt(db, subjectOf(body.email, user), meta, transaction);
     await appendAudit(
       db,

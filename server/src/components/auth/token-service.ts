@@ -19,7 +19,7 @@ import { signAccessToken, type AccessTokenSettings } from './access-tokens';
 import { clockOf, type AuthDeps, type RequestMeta } from './context';
 import { assertWithinRateLimit } from './rate-limit';
 import { decryptSuccessor, encryptSuccessor, generateRefreshToken, sha256Hex } from './token-crypto';
-import { transactionWithRetry } from './transactions';
+import { lockUserRow, transactionWithRetry } from './transactions';
 
 export function accessTokenSettings(deps: Pick<AuthDeps, 'config'>): AccessTokenSettings {
   const { auth } = deps.config;
@@ -115,7 +115,13 @@ export async function rotateRefreshToken(deps: AuthDeps, refreshToken: string, m
   const tokenHash = sha256Hex(refreshToken);
   const { JwtToken, UserSession, User } = db.models;
 
+  // Whose token it is, read without a lock: the transaction locks the user's row first (see
+  // lockUserRow), then the presented token's row.
+  const owner = await JwtToken.findOne({ where: { tokenHash, tokenType: 'refresh' }, attributes: ['userId'] });
+  if (!owner) throw invalidRefreshToken();
+
   const outcome = await transactionWithRetry<RotationOutcome>(db, async (transaction) => {
+    await lockUserRow(db, Number(owner.userId), transaction);
     const presented = await JwtToken.findOne({
       where: { tokenHash, tokenType: 'refresh' },
       transaction,

@@ -12,6 +12,7 @@ import { appendAudit } from '../audit/audit-chain';
 import { clockOf, type AuthDeps, type RequestMeta } from '../auth/context';
 import { assertNotLocked, lockoutPolicy, recordFailedAttempt, type AttemptSubject } from '../auth/lockout';
 import { assertWithinRateLimit } from '../auth/rate-limit';
+import { lockUserRow, transactionWithRetry } from '../auth/transactions';
 import { generateBackupCodes, hashBackupCode } from './backup-codes';
 import { generateTotpSecret, isTotpCode, matchTotpStep, openTotpSecret, sealTotpSecret, totpKeyUri } from './totp';
 
@@ -69,23 +70,26 @@ export async function verifySecondFactor(
 ): Promise<SecondFactor | null> {
   if (isTotpCode(code)) return (await consumeTotp(deps, user, mfa, code, meta.now)) ? 'totp' : null;
   if (!options.allowBackupCode || !(await consumeBackupCode(deps, user, code, meta.now))) return null;
-  const remaining = await deps.db.models.UserMfaBackupCode.count({ where: { userId: user.id, usedAt: null } });
-  await appendAudit(
-    deps.db,
-    {
-      action: 'mfa.backup_code_used',
-      success: true,
-      userId: user.id,
-      userUuid: user.uuid,
-      jwtTokenId: options.jwtTokenId ?? null,
-      targetType: 'user',
-      targetId: user.uuid,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      details: { remaining },
-    },
-    { clock: clockOf(meta) },
-  );
+  await transactionWithRetry(deps.db, async (transaction) => {
+    await lockUserRow(deps.db, Number(user.id), transaction);
+    const remaining = await deps.db.models.UserMfaBackupCode.count({ where: { userId: user.id, usedAt: null }, transaction });
+    await appendAudit(
+      deps.db,
+      {
+        action: 'mfa.backup_code_used',
+        success: true,
+        userId: user.id,
+        userUuid: user.uuid,
+        jwtTokenId: options.jwtTokenId ?? null,
+        targetType: 'user',
+        targetId: user.uuid,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        details: { remaining },
+      },
+      { transaction, clock: clockOf(meta) },
+    );
+  });
   return 'backup_code';
 }
 
@@ -147,7 +151,8 @@ export async function startTotpSetup(deps: AuthDeps, principal: Principal, meta:
   const user = await loadUser(deps, principal);
   const secret = generateTotpSecret();
   const sealed = sealTotpSecret(deps.secrets, user.uuid, secret);
-  await deps.db.transaction(async (transaction) => {
+  await transactionWithRetry(deps.db, async (transaction) => {
+    await lockUserRow(deps.db, Number(user.id), transaction);
     const { UserMfa } = deps.db.models;
     const existing = await UserMfa.findOne({ where: { userId: user.id }, transaction, lock: transaction.LOCK.UPDATE });
     if (existing?.enabledAt) throw new AppError(ErrorCode.mfaAlreadyEnabled, 409, 'Two-factor login is already on');
@@ -173,7 +178,8 @@ export async function enableTotp(deps: AuthDeps, principal: Principal, code: str
   await guardCodeCheck(deps, user, principal, 'mfa.enable', meta);
   if (!(await consumeTotp(deps, user, pending, code, meta.now))) return failCodeCheck(deps, user, principal, 'mfa.enable', meta);
 
-  const backupCodes = await deps.db.transaction(async (transaction) => {
+  const backupCodes = await transactionWithRetry(deps.db, async (transaction) => {
+    await lockUserRow(deps.db, Number(user.id), transaction);
     const [enabled] = await UserMfa.update({ enabledAt: meta.now }, { where: { id: pending.id, enabledAt: null }, transaction });
     if (enabled !== 1) throw new AppError(ErrorCode.mfaAlreadyEnabled, 409, 'Two-factor login is already on');
     const codes = await replaceBackupCodes(deps, user, meta.now, transaction);
@@ -192,7 +198,8 @@ export async function disableTotp(deps: AuthDeps, principal: Principal, code: st
   const factor = await verifySecondFactor(deps, user, mfa, code, meta, { allowBackupCode: true, jwtTokenId: principal.tokenId });
   if (!factor) return failCodeCheck(deps, user, principal, 'mfa.disable', meta);
 
-  await deps.db.transaction(async (transaction) => {
+  await transactionWithRetry(deps.db, async (transaction) => {
+    await lockUserRow(deps.db, Number(user.id), transaction);
     await deps.db.models.UserMfaBackupCode.destroy({ where: { userId: user.id }, transaction });
     await deps.db.models.UserMfa.destroy({ where: { userId: user.id }, transaction });
     await appendAudit(deps.db, auditEntry(user, principal, 'mfa.disabled', meta, { verifiedWith: factor }), { transaction, clock: clockOf(meta) });
@@ -213,7 +220,8 @@ export async function regenerateBackupCodes(
   const factor = await verifySecondFactor(deps, user, mfa, code, meta, { allowBackupCode: false });
   if (!factor) return failCodeCheck(deps, user, principal, 'mfa.regenerate_backup_codes', meta);
 
-  const backupCodes = await deps.db.transaction(async (transaction) => {
+  const backupCodes = await transactionWithRetry(deps.db, async (transaction) => {
+    await lockUserRow(deps.db, Number(user.id), transaction);
     const codes = await replaceBackupCodes(deps, user, meta.now, transaction);
     await appendAudit(deps.db, auditEntry(user, principal, 'mfa.backup_codes_regenerated', meta), { transaction, clock: clockOf(meta) });
     return codes;

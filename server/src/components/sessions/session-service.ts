@@ -11,6 +11,7 @@ import { AppError } from '../../http/app-error';
 import type { Principal } from '../../http/route';
 import { appendAudit } from '../audit/audit-chain';
 import { clockOf, secondsPerDay, type RequestMeta } from '../auth/context';
+import { lockUserRow, transactionWithRetry } from '../auth/transactions';
 
 export interface SessionPolicy {
   idleMs: number;
@@ -233,7 +234,12 @@ export async function invalidateAllSessions(
     await auditRevoked(db, actor, revoked, options.reason, options.meta, transaction);
     return revoked;
   };
-  return options.transaction ? work(options.transaction) : db.transaction(work);
+  return options.transaction
+    ? work(options.transaction)
+    : transactionWithRetry(db, async (transaction) => {
+        await lockUserRow(db, userId, transaction);
+        return work(transaction);
+      });
 }
 
 /** Revokes one session of the principal and audits it; used by logout and DELETE /sessions/:id. */
@@ -250,7 +256,12 @@ export async function revokeOwnSession(
     await auditRevoked(db, { userId: principal.userId, userUuid: principal.userUuid, tokenId: principal.tokenId }, revoked, reason, meta, t);
     return revoked;
   };
-  return transaction ? work(transaction) : db.transaction(work);
+  return transaction
+    ? work(transaction)
+    : transactionWithRetry(db, async (t) => {
+        await lockUserRow(db, principal.userId, t);
+        return work(t);
+      });
 }
 
 /** The principal's live sessions, newest activity first, the current one marked. */
