@@ -1,13 +1,14 @@
 // The cleanup job of DESIGN §4, run inside the server on an interval (and by `npm run db:cleanup`).
 import type { AppContext } from './components';
 import { purgeExpiredTrash } from './components/accounts/account-service';
+import { purgeEndedSessions } from './components/sessions/session-service';
 import { purgeExpiredRows, type CleanupResult } from './db';
 
 export async function runCleanup({
   db,
   config,
   clock,
-}: Pick<AppContext, 'db' | 'config' | 'clock'>): Promise<CleanupResult & { trashedAccountsPurged: number }> {
+}: Pick<AppContext, 'db' | 'config' | 'clock'>): Promise<CleanupResult & { trashedAccountsPurged: number; endedSessionsPurged: number }> {
   const result = await purgeExpiredRows(db, {
     now: clock(),
     loginAttemptsRetentionDays: config.loginAttemptsRetentionDays,
@@ -15,7 +16,9 @@ export async function runCleanup({
   });
   // Accounts in the trash for more than 30 days are removed for good (DESIGN §7), with tombstones.
   const trash = await purgeExpiredTrash({ db, clock });
-  return { ...result, trashedAccountsPurged: trash.accounts };
+  // Sessions that ended longer ago than login attempts are kept (their tokens go with them).
+  const endedSessionsPurged = await purgeEndedSessions(db, clock(), config.loginAttemptsRetentionDays);
+  return { ...result, trashedAccountsPurged: trash.accounts, endedSessionsPurged };
 }
 
 /** Runs the cleanup every CLEANUP_INTERVAL_SECONDS (0 disables it); the timer never keeps the process alive. */

@@ -10,7 +10,7 @@
 // interval is theft: the family and its session are revoked and the live access tokens blacklisted.
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type Role, type TokenPair } from '@secureaccess/shared/contract';
-import type { Transaction } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import type { JwtToken, User, UserSession } from '../../db';
 import { AppError } from '../../http/app-error';
 import { appendAudit } from '../audit/audit-chain';
@@ -163,6 +163,19 @@ export async function rotateRefreshToken(deps: AuthDeps, refreshToken: string, m
       await session.update({ lastActivityAt: now }, { transaction });
       const next = await issueRefreshToken(deps, session, Number(presented.id), now, transaction, successor);
       const access = await issueAccessToken(deps, user, session, now, transaction);
+      // Successors of earlier rotations in this family are past their interval: wipe them now
+      // rather than at the next cleanup run.
+      await JwtToken.update(
+        { successorCiphertext: null },
+        {
+          where: {
+            familyId: session.familyId,
+            successorCiphertext: { [Op.ne]: null },
+            usedAt: { [Op.lt]: new Date(now.getTime() - reuseIntervalMs) },
+          },
+          transaction,
+        },
+      );
       await audit('auth.token_refreshed', true, access.tokenId, { replay: false, refreshJti: next.row.jti });
       return { kind: 'rotated', pair: { accessToken: access.token, refreshToken: successor, tokenType: 'Bearer', expiresIn: access.expiresIn } };
     }

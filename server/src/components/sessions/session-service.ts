@@ -304,3 +304,17 @@ export async function revokeSessionByUuid(
   if (!session) throw AppError.notFound('No such session');
   await revokeOwnSession(db, principal, session.id, 'revoked_by_user', meta);
 }
+
+/**
+ * Cleanup job: deletes sessions that ended (revoked, expired, or idle) more than `retentionDays`
+ * ago — the sessions list only shows live ones, and their tokens (deleted with them) expired long
+ * before. Idempotent, so several processes may run it at once.
+ */
+export async function purgeEndedSessions(db: Database, now: Date, retentionDays: number): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionDays * secondsPerDay * 1000);
+  return db.models.UserSession.destroy({
+    where: {
+      [Op.or]: [{ revokedAt: { [Op.lt]: cutoff } }, { expiresAt: { [Op.lt]: cutoff } }, { lastActivityAt: { [Op.lt]: cutoff } }],
+    },
+  });
+}
