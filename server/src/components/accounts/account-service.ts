@@ -29,7 +29,7 @@ import {
   serializeEnvelope,
   toAccount,
 } from './account-store';
-import { auditSubject, type RequestActor } from './request-actor';
+import { auditSubject, lockActorRow, type RequestActor } from './request-actor';
 
 type CreateAccountInput = z.output<typeof createAccountBodySchema>;
 type UpdateAccountInput = z.output<typeof updateAccountBodySchema>;
@@ -259,18 +259,14 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
       const row = await ownAccountOr404(actor.principal.userId, uuid);
       const access = row.application ? decideAccess(row.application) : null;
       if (access) {
-        await appendAudit(
-          db,
-          {
-            ...auditSubject(actor),
-            action: 'account.release',
-            targetType: 'account',
-            targetId: uuid,
-            success: access.allowed,
-            details: { access },
-          },
-          { clock },
-        );
+        await db.transaction(async (transaction) => {
+          await lockActorRow(db, actor, transaction);
+          await audit(
+            actor,
+            { action: 'account.release', targetType: 'account', targetId: uuid, success: access.allowed, details: { access } },
+            transaction,
+          );
+        });
         if (!access.allowed) throw accessDeclinedError(access);
       }
       return { account: toAccount(row), access };
@@ -392,6 +388,7 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
       const userId = actor.principal.userId;
       const now = clock();
       const outcome = await db.transaction(async (transaction) => {
+        await lockActorRow(db, actor, transaction);
         const row = await ownAccountOr404(userId, uuid, transaction);
         const access: AccessDecision | null = row.application ? decideAccess(row.application) : null;
         const allowed = access === null || access.allowed;

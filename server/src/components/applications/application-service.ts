@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import type { Application, Database } from '../../db';
 import { AppError } from '../../http/app-error';
 import { allocateChangeSeqs, listLiveAccountUuidsByApplication } from '../accounts/account-store';
-import { auditSubject, type RequestActor } from '../accounts/request-actor';
+import { auditSubject, lockActorRow, type RequestActor } from '../accounts/request-actor';
 import { readOrganisationSettings } from '../admin/organisation-settings';
 import { appendAudit } from '../audit/audit-chain';
 import { decideAccess } from './access-decision';
@@ -141,19 +141,22 @@ export function createApplicationService({ db, clock }: ApplicationServiceDeps) 
       const accounts = await listLiveAccountUuidsByApplication(db, actor.principal.userId, allowedIds);
 
       if (matches.length > 0) {
-        await appendAudit(
-          db,
-          {
-            ...auditSubject(actor),
-            action: 'application.match',
-            targetType: 'application',
-            targetId: decisions[0]!.applicationId,
-            success: decisions[0]!.allowed,
-            // The host only: the full page URL may carry tokens in its path or query.
-            details: { host: page.hostname, decisions },
-          },
-          { clock },
-        );
+        await db.transaction(async (transaction) => {
+          await lockActorRow(db, actor, transaction);
+          await appendAudit(
+            db,
+            {
+              ...auditSubject(actor),
+              action: 'application.match',
+              targetType: 'application',
+              targetId: decisions[0]!.applicationId,
+              success: decisions[0]!.allowed,
+              // The host only: the full page URL may carry tokens in its path or query.
+              details: { host: page.hostname, decisions },
+            },
+            { transaction, clock },
+          );
+        });
       }
       return {
         matches: matches.map((match, i) => ({
@@ -173,6 +176,7 @@ export function createApplicationService({ db, clock }: ApplicationServiceDeps) 
       assertValidMatchRules(body.url, matchStrategy, matchPatterns);
       const now = clock();
       return db.transaction(async (transaction) => {
+        await lockActorRow(db, actor, transaction);
         const duplicate = await findApplicationByUrl(db, body.url, transaction);
         if (duplicate) {
           throw new AppError(ErrorCode.conflict, 409, 'An application with this URL exists', {
@@ -215,6 +219,7 @@ export function createApplicationService({ db, clock }: ApplicationServiceDeps) 
     async update(actor: RequestActor, uuid: string, body: UpdateApplicationInput): Promise<ApplicationDto> {
       const now = clock();
       return db.transaction(async (transaction) => {
+        await lockActorRow(db, actor, transaction);
         const row = await findOr404(uuid, transaction);
         const before = editableFields(row);
         const after: EditableFields = {
@@ -264,6 +269,7 @@ export function createApplicationService({ db, clock }: ApplicationServiceDeps) 
     async remove(actor: RequestActor, uuid: string, force: boolean): Promise<void> {
       const now = clock();
       await db.transaction(async (transaction) => {
+        await lockActorRow(db, actor, transaction);
         // Not locked here: the vaults are locked first (below), the application row last by the
         // DELETE, the same order as an account insert that links to it.
         const row = await findApplication(db, uuid, { transaction, lock: false });
