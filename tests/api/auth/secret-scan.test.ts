@@ -3,7 +3,6 @@
 // client or the server handed out — refresh and access tokens, auth hashes (login, old, new,
 // recovery), the TOTP secret, backup codes, the recovery code and the client's keys — in the
 // encodings they travel in. The captured log lines are scanned too.
-import { QueryTypes } from 'sequelize';
 import { encodeBase64, makeRecoveryKit } from '@secureaccess/shared/crypto';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import {
@@ -70,8 +69,8 @@ async function dumpEveryRow(): Promise<{ table: string; text: string }[]> {
   const rows: { table: string; text: string }[] = [];
   for (const table of await listTables(t.db)) {
     const quoted = t.db.dialect === 'mysql' ? `\`${table}\`` : `"${table}"`;
-    const result = await t.db.sequelize.query<Record<string, unknown>>(`SELECT * FROM ${quoted}`, { type: QueryTypes.SELECT });
-    for (const row of result) rows.push({ table, text: JSON.stringify(row) });
+    const [result] = await t.db.sequelize.query(`SELECT * FROM ${quoted}`);
+    for (const row of result as Record<string, unknown>[]) rows.push({ table, text: JSON.stringify(row) });
   }
   return rows;
 }
