@@ -4,7 +4,7 @@
 import { createApp, createLogger, unlockUser } from '@secureaccess/server';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../helpers/app';
-import { attemptLogin, deriveTestKeys, loginUser, registerUser, uniqueEmail, type TestUser } from '../../helpers/auth';
+import { attemptLogin, authed, deriveTestKeys, loginUser, registerUser, uniqueEmail, type TestUser } from '../../helpers/auth';
 
 let t: TestApp;
 let user: TestUser;
@@ -187,6 +187,18 @@ describe('per-IP rate limits', () => {
 
     expect(preloginStatuses).toEqual([200, 200, 200, 429]);
     expect((await attemptLogin(limited, { email: uniqueEmail(), authHash: wrongHash })).status).toBe(401);
+  });
+
+  test('when two-factor codes are tried too often from one IP, then 429 before the code is checked', async () => {
+    const limitedUser = await registerUser(limited);
+    const login = await loginUser(limited, limitedUser);
+    const api = authed(limited.api, login.accessToken);
+    await api.post('/api/v1/mfa/totp/setup').send({}).expect(200);
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await api.post('/api/v1/mfa/totp/enable').send({ code: '000000' })).status);
+
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect(await limited.db.models.LoginAttempt.count({ where: { identifier: limitedUser.email, failureReason: 'invalid_mfa_code' } })).toBe(3);
   });
 
   test('when refreshes go over their limit, then 429', async () => {

@@ -170,6 +170,27 @@ describe('register', () => {
   });
 });
 
+describe('register on an empty database', () => {
+  test('when sign-ups are closed before anyone registered, then the first account can still be made (as admin)', async () => {
+    const fresh = await startTestApp();
+    try {
+      await fresh.db.models.Setting.update({ value: false }, { where: { name: 'signups_allowed' } });
+      const first = await makeRegistration();
+      const second = await makeRegistration();
+
+      const firstResponse = await fresh.api.post(registerPath).send(first.registerBody);
+      const secondResponse = await fresh.api.post(registerPath).send(second.registerBody);
+
+      expect(firstResponse.status).toBe(201);
+      expect(firstResponse.body.user.role).toBe('admin');
+      expect(secondResponse.status).toBe(403);
+      expect(secondResponse.body.error.code).toBe('registration_closed');
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('prelogin', () => {
   test('when the email has an account, then its KDF and salt come back (for any spelling of the email)', async () => {
     const user = await registerUser(t);
