@@ -8,6 +8,8 @@ import { ExtensionError, type FillOutcome, type InlineState } from '@/utils/prot
  * pointer already on its way down must not turn that click into a fill.
  */
 const clickGuardMs = 400;
+/** A frame the page keeps hidden this long is closed (a moment allows for layout and scrolling). */
+const hiddenCloseMs = 300;
 
 type Pending = { uuid: string; key: string; message: string; confirmed: string[] };
 
@@ -42,7 +44,37 @@ export default function App({ token }: { token: string }) {
     return () => observer.disconnect();
   });
 
-  const guard = () => performance.now() - shownAt.current >= clickGuardMs;
+  // Chrome's IntersectionObserver v2 tells whether this frame is really visible (not covered, even
+  // by a pointer-events:none overlay, not faded or transformed). Until it says so, clicks are
+  // ignored; if the page hides us, the frame closes. Browsers without it rely on the content
+  // script's watchdog alone.
+  const visible = useRef(!('isVisible' in IntersectionObserverEntry.prototype));
+  useEffect(() => {
+    if (!('isVisible' in IntersectionObserverEntry.prototype)) return;
+    const el = root.current;
+    if (!el) return;
+    let hiddenTimer: ReturnType<typeof setTimeout> | null = null;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        const entry = entries[entries.length - 1] as IntersectionObserverEntry & { isVisible?: boolean };
+        visible.current = entry.isVisible === true;
+        if (visible.current) {
+          if (hiddenTimer) clearTimeout(hiddenTimer);
+          hiddenTimer = null;
+        } else {
+          hiddenTimer ??= setTimeout(() => void askBackground('inline:close', { token }).catch(() => undefined), hiddenCloseMs);
+        }
+      },
+      { trackVisibility: true, delay: 100 } as IntersectionObserverInit,
+    );
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      if (hiddenTimer) clearTimeout(hiddenTimer);
+    };
+  }, [token]);
+
+  const guard = () => visible.current && performance.now() - shownAt.current >= clickGuardMs;
   const close = () => void askBackground('inline:close', { token }).catch(() => undefined);
 
   function handleOutcome(uuid: string, confirmed: string[], outcome: FillOutcome) {

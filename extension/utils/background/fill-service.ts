@@ -47,6 +47,8 @@ interface InlineSession {
   tabUrl: string;
   accountUuid?: string;
   confirm?: { key: string; message: string; confirmed: string[] };
+  /** The frame id of the inline UI page that first presented the token (it owns it from then on). */
+  uiFrameId?: number;
   createdAt: number;
 }
 
@@ -228,16 +230,22 @@ async function createInlineSession(session: Omit<InlineSession, 'createdAt'>): P
 }
 
 /**
- * The inline UI frame that sent `token` must sit in the tab the token was made for, directly
- * inside the frame that asked for it: a page that copied a token into its own iframe gets nothing.
+ * The inline UI frame that sent `token` must be our inline-ui page in the tab the token was made
+ * for, and the first such frame to present the token owns it: later presenters (another frame
+ * that somehow got the token) are refused. The token itself only ever sits in the src of an
+ * iframe inside a closed shadow root, where page scripts cannot read it. (webNavigation does not
+ * report extension frames, so the parent frame cannot be checked directly.)
  */
 async function verifyInlineSender(sender: ExtensionSender, token: string): Promise<InlineSession> {
   const session = inlineSessions.get(token);
   if (!session || sender.tabId === null || sender.frameId === null || sender.tabId !== session.tabId) {
     throw new ExtensionError('expired', 'This menu has expired. Click the field again.');
   }
-  const frame = await browser.webNavigation.getFrame({ tabId: sender.tabId, frameId: sender.frameId });
-  if (!frame || frame.parentFrameId !== session.frameId) {
+  if (new URL(sender.url).pathname !== '/inline-ui.html') {
+    throw new ExtensionError('forbidden_sender', 'This menu does not belong to this page.');
+  }
+  session.uiFrameId ??= sender.frameId;
+  if (session.uiFrameId !== sender.frameId) {
     throw new ExtensionError('forbidden_sender', 'This menu does not belong to this page.');
   }
   return session;

@@ -77,6 +77,8 @@ export function startContentScript(ctx: ContentScriptContext): void {
   let lastSubmit: { key: string; at: number } | null = null;
   const observedRoots = new WeakSet<Node>();
   const dirty = new Set<LoginCandidate>();
+  /** Replaced on every keystroke of the person in a login field (identity compared). */
+  let lastTyped: { field: HTMLInputElement } | null = null;
 
   // ---- scanning -------------------------------------------------------------------------------
   const observer = new MutationObserver(() => scheduleScan());
@@ -134,13 +136,15 @@ export function startContentScript(ctx: ContentScriptContext): void {
   async function openMenu(field: HTMLInputElement): Promise<void> {
     if (Date.now() < pauseMenuUntil || menu?.anchor === field) return;
     closeMenu();
+    const typedBefore = lastTyped;
     let token: string;
     try {
       ({ token } = await askBackground('content:open-menu', {}));
     } catch {
       return;
     }
-    if (ctx.isInvalid || deepActiveElement(document) !== field) return;
+    // Focus moved on, or the person started typing while we asked: no menu.
+    if (ctx.isInvalid || deepActiveElement(document) !== field || lastTyped !== typedBefore) return;
     mountMenu(token, field);
   }
 
@@ -247,7 +251,8 @@ export function startContentScript(ctx: ContentScriptContext): void {
     'show-frame': async ({ token, placement }) => {
       if (placement === 'top-bar') {
         if (!isTop) return { shown: false };
-        showBar(token);
+        // This page already shows the offer (it asked on load): keep the bar the person sees.
+        if (!bar) showBar(token);
         return { shown: true };
       }
       scan();
@@ -317,8 +322,12 @@ export function startContentScript(ctx: ContentScriptContext): void {
     }
   });
   listen('input', (event) => {
-    const candidate = candidateOf(event.composedPath()[0]);
+    const target = event.composedPath()[0];
+    const candidate = candidateOf(target);
     if (candidate) dirty.add(candidate);
+    // The person types the login themselves: get out of the way (a click on the field brings it back).
+    if (event.isTrusted && candidate) lastTyped = { field: target as HTMLInputElement };
+    if (event.isTrusted && menu && menu.anchor === target) closeMenu();
   });
   listen('submit', onSubmit);
   window.addEventListener(

@@ -97,8 +97,10 @@ export function mountIsolatedFrame(options: MountOptions): IsolatedFrame {
   iframe.title = 'SecureAccess';
   iframe.setAttribute('scrolling', 'no');
   iframe.style.cssText = 'border:0;width:100%;height:100%;display:block;background:transparent;color-scheme:normal;';
+  // The host's own rules live in the closed shadow root: an `!important` rule from inside a shadow
+  // tree beats the page's `!important` rules and inline styles on the host (CSS Cascade 4), and the
+  // page cannot reach this stylesheet.
   const style = doc.createElement('style');
-  style.textContent = ':host{all:initial!important;display:block!important}';
   shadow.append(style, iframe);
 
   let height = options.height;
@@ -107,11 +109,6 @@ export function mountIsolatedFrame(options: MountOptions): IsolatedFrame {
   const signal = AbortSignal.any([controller.signal, options.signal]);
 
   const place = () => {
-    const base =
-      'all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important;' +
-      'visibility:visible!important;opacity:1!important;margin:0!important;padding:0!important;' +
-      'border:0!important;transform:none!important;filter:none!important;clip-path:none!important;' +
-      `width:${options.width}px!important;height:${height}px!important;`;
     let left: number;
     let top: number;
     if (options.placement.kind === 'below') {
@@ -123,7 +120,12 @@ export function mountIsolatedFrame(options: MountOptions): IsolatedFrame {
       left = Math.max(4, window.innerWidth - options.width - 16);
       top = 16;
     }
-    host.style.cssText = `${base}left:${Math.round(left)}px!important;top:${Math.round(top)}px!important;`;
+    style.textContent =
+      ':host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important;' +
+      'visibility:visible!important;opacity:1!important;margin:0!important;padding:0!important;border:0!important;' +
+      'transform:none!important;filter:none!important;clip-path:none!important;mask:none!important;' +
+      `width:${options.width}px!important;height:${height}px!important;` +
+      `left:${Math.round(left)}px!important;top:${Math.round(top)}px!important;}`;
   };
 
   const close = (reason: string) => {
