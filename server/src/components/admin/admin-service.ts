@@ -9,7 +9,7 @@ import {
   type listUsersQuerySchema,
   type updateUserBodySchema,
 } from '@secureaccess/shared/contract';
-import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import { literal, Op, type Transaction, type WhereOptions } from 'sequelize';
 import type { z } from 'zod';
 import type { Database, User, UserStatus } from '../../db';
 import { AppError } from '../../http/app-error';
@@ -37,9 +37,14 @@ function invalid(path: string, location: 'query' | 'body', code: string, message
   });
 }
 
-/** `%` and `_` typed by the admin are literal characters, not wildcards. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * `LIKE '%…%'` on a column where `%` and `_` typed by the admin are literal characters. The escape
+ * character is `!` because a backslash is spelt differently in MySQL and SQLite string literals.
+ */
+function containsLiteral(db: Database, column: string, text: string) {
+  const pattern = `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  const name = db.sequelize.getQueryInterface().quoteIdentifier(column);
+  return literal(`${name} LIKE ${db.sequelize.escape(pattern)} ESCAPE '!'`);
 }
 
 function toAdminUser(user: User, mfaEnabled: boolean): AdminUser {
@@ -101,13 +106,7 @@ export function createAdminService({ db, clock }: AdminServiceDeps) {
         ...(query.role ? { role: query.role } : {}),
         ...(query.status ? { status: query.status } : {}),
         ...(afterId !== null ? { id: { [Op.gt]: afterId } } : {}),
-        ...(query.q
-          ? {
-              [Op.or]: ['email', 'firstName', 'lastName'].map((field) => ({
-                [field]: { [Op.like]: likePattern(query.q!) },
-              })),
-            }
-          : {}),
+        ...(query.q ? { [Op.or]: ['email', 'first_name', 'last_name'].map((column) => containsLiteral(db, column, query.q!)) } : {}),
       };
       const rows = await Users.findAll({ where, order: [['id', 'ASC']], limit: limit + 1 });
       const page = rows.slice(0, limit);
