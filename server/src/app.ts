@@ -34,7 +34,10 @@ const serverVersion: string = JSON.parse(
 
 /** A request with a body must declare it as JSON; JSON is all this API speaks. */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (req.is('application/json') === false) {
+  // fetch() sends `Content-Length: 0` and no type for a POST without a body: that is no body
+  // (read as `{}` by mountRoute), not a body of the wrong type.
+  const empty = req.headers['content-length'] === '0' && !req.headers['content-type'];
+  if (!empty && req.is('application/json') === false) {
     throw new AppError(ErrorCode.unsupportedMediaType, 415, 'Send the body as application/json');
   }
   next();

@@ -170,6 +170,18 @@ describe('sessions', () => {
     });
   });
 
+  test('when logout-all is posted by fetch without any body, then it is read as an empty body (204, not 415)', async () => {
+    const login = await loginUser(t, user);
+
+    const response = await fetch(`${t.baseUrl}/api/v1/auth/logout-all`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${login.accessToken}` },
+    });
+
+    expect(response.status).toBe(204);
+    expect((await authed(t.api, login.accessToken).get(mePath)).status).toBe(401);
+  });
+
   test('when a session is revoked through one API process, then the next request on another process is refused', async () => {
     // A second process: its own app instance and connection pool on the same database.
     const other = createApp({ config: t.config, db: t.db, logger: createLogger({ level: 'silent' }), secrets: t.secrets, clock: () => t.clock.now() });
