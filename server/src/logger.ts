@@ -32,6 +32,8 @@ const sensitiveKeys = new Set(
     'otpauthUrl',
     'qrDataUrl',
     'successorCiphertext',
+    // The recovery routes' proof of the recovery code (DESIGN §5a).
+    'recoveryAuthHash',
   ].map(normaliseKey),
 );
 
