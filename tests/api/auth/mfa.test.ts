@@ -136,7 +136,7 @@ describe('login with TOTP', () => {
     expect(Number(mfa.lastUsedStep)).toBe(Math.floor(t.clock.now().getTime() / stepMs));
   });
 
-  test('when the code is one step old it is accepted, two steps old it is not', async () => {
+  test('when the code is one step old, then it is accepted, and two steps old, then it is not', async () => {
     const { secret } = await enableMfa();
     t.clock.advance(3 * stepMs);
 
