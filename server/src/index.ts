@@ -25,17 +25,9 @@ export { runCleanup, startCleanupTimer } from './maintenance';
 export { loadSecrets, rotateJwtSigningKey, secretsFileName, SecretsError, type Secrets } from './secrets';
 /** The zod the server validates with, for suites that define routes of their own. */
 export { z } from 'zod';
-export {
-  createAccountService,
-  formatVaultCursor,
-  purgeExpiredTrash,
-  trashRetentionDays,
-  type AccountService,
-} from './components/accounts/account-service';
+// The vault service, for suites that drive it directly (the trash purge with a moved clock).
+export { createAccountService, trashRetentionDays, type AccountService } from './components/accounts/account-service';
 export type { RequestActor } from './components/accounts/request-actor';
-export { createApplicationService, type ApplicationService } from './components/applications/application-service';
-export { decideAccess } from './components/applications/access-decision';
-export { readOrganisationSettings } from './components/admin/organisation-settings';
 // The auth, sessions and MFA components' services that other components and suites use.
 export {
   createAuthenticator,
