@@ -80,7 +80,7 @@ export default function App() {
     } else if (status.phase === 'locked') {
       content = <UnlockScreen email={status.user?.email ?? ''} onDone={() => void reload()} />;
     } else {
-      content = <Vault tabId={tabId} panel={panel} setPanel={setPanel} />;
+      content = <Vault tabId={tabId} panel={panel} setPanel={setPanel} onSessionEnded={() => void reload()} />;
     }
   }
 

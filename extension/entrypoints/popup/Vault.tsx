@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useAsyncAction } from '@/hooks/useAsyncAction';
 import { askBackground } from '@/utils/messaging';
-import type { AccountView, FillOutcome, VaultListView } from '@/utils/protocol';
+import { ExtensionError, type AccountView, type FillOutcome, type VaultListView } from '@/utils/protocol';
 import { Generator } from './Generator';
 
 type Editing = { account: AccountView | null; defaults?: { url: string } };
@@ -165,7 +165,17 @@ function AccountRow(props: {
   );
 }
 
-export function Vault({ tabId, panel, setPanel }: { tabId: number | null; panel: 'vault' | 'generator'; setPanel: (p: 'vault' | 'generator') => void }) {
+export function Vault({
+  tabId,
+  panel,
+  setPanel,
+  onSessionEnded,
+}: {
+  tabId: number | null;
+  panel: 'vault' | 'generator';
+  setPanel: (p: 'vault' | 'generator') => void;
+  onSessionEnded: () => void;
+}) {
   const [list, setList] = useState<VaultListView | null>(null);
   const [query, setQuery] = useState('');
   const [view, setView] = useState<'accounts' | 'trash'>('accounts');
@@ -186,7 +196,11 @@ export function Vault({ tabId, panel, setPanel }: { tabId: number | null; panel:
     // Fresh data on open; the cached vault shows meanwhile.
     void askBackground('vault:sync', {})
       .then(() => refresh())
-      .catch((e: unknown) => setMessage({ kind: 'warn', text: `Showing the saved copy: ${e instanceof Error ? e.message : String(e)}` }));
+      .catch((e: unknown) => {
+        // The server revoked this session (logout elsewhere, theft detection): back to the login screen.
+        if (e instanceof ExtensionError && e.code === 'session_ended') onSessionEnded();
+        else setMessage({ kind: 'warn', text: `Showing the saved copy: ${e instanceof Error ? e.message : String(e)}` });
+      });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 

@@ -21,11 +21,13 @@ export interface ExtensionBrowser {
   tabIdOf(page: Page): Promise<number>;
   /** chrome.storage.local / .session as the extension sees them. */
   storage(area: 'local' | 'session'): Promise<Record<string, unknown>>;
+  /** Quits the browser and starts it again on the same profile (storage.session is gone). */
+  restart(): Promise<ExtensionBrowser>;
   close(): Promise<void>;
 }
 
-export async function launchExtensionBrowser(): Promise<ExtensionBrowser> {
-  const userDataDir = mkdtempSync(path.join(tmpdir(), 'sa-e2e-chromium-'));
+export async function launchExtensionBrowser(profileDir?: string): Promise<ExtensionBrowser> {
+  const userDataDir = profileDir ?? mkdtempSync(path.join(tmpdir(), 'sa-e2e-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: false,
@@ -79,6 +81,10 @@ export async function launchExtensionBrowser(): Promise<ExtensionBrowser> {
     async storage(area) {
       const sw = await serviceWorker();
       return sw.evaluate((which) => chrome.storage[which].get(null), area);
+    },
+    async restart() {
+      await context.close();
+      return launchExtensionBrowser(userDataDir);
     },
     async close() {
       await context.close();
