@@ -59,7 +59,7 @@ describe('popup vault: add with the generator, search, copy, edit, trash and res
   test('when an account is deleted, then it moves to the trash, and restoring brings it back', async () => {
     await popup.account('grace.hopper@shop').getByRole('button', { name: 'Delete' }).click();
     await popup.page.getByTestId('popup-message').getByText(/moved to the trash/).waitFor();
-    await popup.page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="account-username"]')].some((el) => el.textContent === 'grace.hopper@shop'));
+    await popup.page.waitForFunction(() => !Array.from(document.querySelectorAll('[data-testid="account-username"]')).some((el) => el.textContent === 'grace.hopper@shop'));
     await popup.page.getByRole('tab', { name: /Trash/ }).click();
     await popup.account('grace.hopper@shop').getByRole('button', { name: 'Restore' }).click();
     await popup.page.getByTestId('popup-message').getByText(/restored/).waitFor();
