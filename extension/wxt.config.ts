@@ -4,6 +4,13 @@ import { defineConfig } from 'wxt';
 // Firefox). Browser-specific keys are added only where that browser understands them.
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
+  zip: {
+    name: 'secureaccess',
+    // Firefox reviewers rebuild from sources: the extension imports the shared workspace package,
+    // so the sources zip is taken from the monorepo root (without the server and test suites).
+    sourcesRoot: '..',
+    excludeSources: ['server/**', 'migrations/**', 'tests/**', 'docs/**', 'data/**', 'test-artifacts/**', '.tools/**', '**/.output/**', '**/.wxt/**'],
+  },
   manifest: ({ browser }) => ({
     name: 'SecureAccess',
     description: 'Zero-knowledge password manager: autofill and save logins.',
