@@ -122,17 +122,18 @@ describe('adding applications', () => {
 });
 
 describe('listing', () => {
-  test('when a reader lists the catalogue, then inactive applications are left out; an admin sees them too', async () => {
+  test('when anyone lists the catalogue, then inactive applications are in it, flagged, with their access values (the extension refuses and says why)', async () => {
     const active = await addApplication(editor, { name: 'Listed', url: `https://${uniqueSite()}` });
     const inactive = await addApplication(editor, { name: 'Retired', url: `https://${uniqueSite()}` });
-    expectStatus(await world.admin.api.patch(`/api/v1/applications/${inactive.id}`).send({ isActive: false }), 200);
+    expectStatus(await world.admin.api.patch(`/api/v1/applications/${inactive.id}`).send({ isActive: false, accessDeclinedValue: 'retired' }), 200);
 
     const forReader = expectStatus(await reader.api.get('/api/v1/applications'), 200).body.applications as Application[];
     const forAdmin = expectStatus(await world.admin.api.get('/api/v1/applications'), 200).body.applications as Application[];
 
-    expect(forReader.map((a) => a.id)).toContain(active.id);
-    expect(forReader.map((a) => a.id)).not.toContain(inactive.id);
-    expect(forAdmin.find((a) => a.id === inactive.id)).toMatchObject({ isActive: false });
+    expect(forReader.find((a) => a.id === active.id)).toMatchObject({ isActive: true, access: 'granted' });
+    expect(forReader.find((a) => a.id === inactive.id)).toMatchObject({ isActive: false, accessDeclinedValue: 'retired' });
+    expect(forAdmin).toEqual(forReader);
+    expect(forReader).toHaveLength(await world.t.db.models.Application.count());
   });
 });
 

@@ -7,6 +7,7 @@ import type { AuditLog, Database } from '../../db';
 import { AppError } from '../../http/app-error';
 
 export interface AuditFilter {
+  /** The acting user's uuid (kept on the row even after the user is deleted). */
   userUuid?: string | undefined;
   action?: string | undefined;
   targetType?: string | undefined;
@@ -34,12 +35,23 @@ function parseAuditCursor(cursor: string | undefined): number | null {
   return Number(match[1]);
 }
 
-function whereFor(filter: AuditFilter, beforeId: number | null): WhereOptions<AuditLog> {
+/**
+ * The acting user is matched on user_uuid (it survives the user's deletion); while the user
+ * exists, user_id narrows the scan to the rows of the (user_id, created_at) index.
+ */
+async function userIdFor(db: Database, filter: AuditFilter): Promise<number | null> {
+  if (!filter.userUuid) return null;
+  const user = await db.models.User.findOne({ where: { uuid: filter.userUuid }, attributes: ['id'] });
+  return user ? Number(user.id) : null;
+}
+
+function whereFor(filter: AuditFilter, userId: number | null, beforeId: number | null): WhereOptions<AuditLog> {
   const createdAt: Record<symbol, Date> = {};
   if (filter.from) createdAt[Op.gte] = new Date(filter.from);
   if (filter.to) createdAt[Op.lte] = new Date(filter.to);
   return {
     ...(filter.userUuid ? { userUuid: filter.userUuid } : {}),
+    ...(userId !== null ? { userId } : {}),
     ...(filter.action ? { action: filter.action } : {}),
     ...(filter.targetType ? { targetType: filter.targetType } : {}),
     ...(filter.targetId ? { targetId: filter.targetId } : {}),
@@ -70,8 +82,9 @@ export async function readAuditPage(
   page: { cursor?: string | undefined; limit?: number | undefined },
 ): Promise<AuditPageResponse> {
   const limit = page.limit ?? defaultAuditPageSize;
+  const beforeId = parseAuditCursor(page.cursor);
   const rows = await db.models.AuditLog.findAll({
-    where: whereFor(filter, parseAuditCursor(page.cursor)),
+    where: whereFor(filter, await userIdFor(db, filter), beforeId),
     order: [['id', 'DESC']],
     limit: limit + 1,
   });
@@ -83,9 +96,10 @@ export async function readAuditPage(
 /** Every entry matching the filter (from the cursor on), newest first, read in batches. */
 export async function* readAuditEntries(db: Database, filter: AuditFilter, cursor?: string): AsyncGenerator<AuditEntry> {
   let beforeId = parseAuditCursor(cursor);
+  const userId = await userIdFor(db, filter);
   for (;;) {
     const rows = await db.models.AuditLog.findAll({
-      where: whereFor(filter, beforeId),
+      where: whereFor(filter, userId, beforeId),
       order: [['id', 'DESC']],
       limit: exportBatchSize,
     });

@@ -116,11 +116,13 @@ export function createApplicationService({ db, clock }: ApplicationServiceDeps) 
 
   return {
     /**
-     * The catalogue the extension syncs and matches against locally. Admins curate it and see
-     * every application; everyone else gets the active ones.
+     * The catalogue the extension syncs and matches against locally, inactive applications
+     * included (flagged): an account whose application were missing from it would look unlinked
+     * to the extension and be offered by its own URL, while the inactive entry lets it refuse
+     * and say why (DESIGN §8). The catalogue is organisation policy, not a secret.
      */
-    async list(actor: RequestActor): Promise<ApplicationDto[]> {
-      const rows = await listApplications(db, { activeOnly: actor.principal.role !== 'admin' });
+    async list(): Promise<ApplicationDto[]> {
+      const rows = await listApplications(db);
       return rows.map(toApplication);
     },
 

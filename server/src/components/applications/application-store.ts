@@ -26,9 +26,8 @@ export function lookupColumnsFor(url: string): { host: string | null; baseDomain
   return { host: normalized?.hostname ?? null, baseDomain: normalized?.registrableDomain ?? null };
 }
 
-export function listApplications(db: Database, options: { activeOnly: boolean }): Promise<Application[]> {
+export function listApplications(db: Database): Promise<Application[]> {
   return db.models.Application.findAll({
-    where: options.activeOnly ? { isActive: true } : {},
     order: [
       ['name', 'ASC'],
       ['id', 'ASC'],
@@ -59,8 +58,9 @@ export function findApplication(
   return db.models.Application.findOne({ where: { uuid }, transaction, ...(lock ? { lock: transaction.LOCK.UPDATE } : {}) });
 }
 
+/** Through the host index: the url column itself is too long to index on MySQL. */
 export function findApplicationByUrl(db: Database, url: string, transaction: Transaction): Promise<Application | null> {
-  return db.models.Application.findOne({ where: { url }, transaction });
+  return db.models.Application.findOne({ where: { host: lookupColumnsFor(url).host, url }, transaction });
 }
 
 /** Accounts of every user linked to the application, trash included. */

@@ -9,9 +9,9 @@ import { createApplicationService } from './application-service';
 function registerRoutes(router: ApiRouter, { db, clock }: AppContext): void {
   const applications = createApplicationService({ db, clock });
 
-  mountRoute(router, applicationRoutes.list, async (_input, ctx) => ({
+  mountRoute(router, applicationRoutes.list, async () => ({
     status: 200,
-    body: { applications: await applications.list(actorOf(ctx)) },
+    body: { applications: await applications.list() },
   }));
 
   mountRoute(router, applicationRoutes.match, async ({ query }, ctx) => ({
