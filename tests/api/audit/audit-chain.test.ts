@@ -1,5 +1,5 @@
 import { appendAudit, openDatabase, verifyAuditChain, type Database } from '@secureaccess/server';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database';
+import { createTestDatabase, testDialect, type TestDatabase } from '../../helpers/database';
 
 let testDb: TestDatabase;
 let db: Database;
@@ -108,4 +108,42 @@ describe('audit chain', () => {
 
     expect(await verifyAuditChain(db)).toEqual({ ok: true, checked: 40 });
   });
+
+  if (testDialect() === 'mysql') {
+    test('when one transaction holds another user\'s row while auditing for a user whose own audited transaction runs, then neither deadlocks', async () => {
+      const makeUser = (n: number) =>
+        db.models.User.create({
+          uuid: `00000000-0000-4000-8000-00000000000${n}`,
+          firstName: 'T',
+          lastName: String(n),
+          email: `user${n}@example.test`,
+          masterPasswordHash: 'not-a-real-hash',
+          kdfSalt: 'c2FsdA==',
+          kdfParams: { algorithm: 'pbkdf2-sha256', iterations: 600_000 },
+        });
+      const admin = await makeUser(1);
+      const target = await makeUser(2);
+      const lockRow = (userId: number, transaction: Parameters<Parameters<Database['transaction']>[0]>[0]) =>
+        db.models.User.findByPk(userId, { attributes: ['id'], transaction, lock: transaction.LOCK.UPDATE });
+      // The admin edits the target (locks the target's row, audits as the admin) while the admin's
+      // own audited action (locks the admin's row, audits as the admin) runs at the same time.
+      const adminEditsTarget = () =>
+        db.transaction(async (transaction) => {
+          await lockRow(target.id, transaction);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await appendAudit(db, { action: 'admin.user_updated', success: true, userId: admin.id }, { transaction });
+        });
+      const adminLogsIn = () =>
+        db.transaction(async (transaction) => {
+          await lockRow(admin.id, transaction);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await appendAudit(db, { action: 'auth.login', success: true, userId: admin.id }, { transaction });
+        });
+
+      const rounds = Array.from({ length: 10 }, () => Promise.all([adminEditsTarget(), adminLogsIn()]));
+      await Promise.all(rounds);
+
+      expect(await verifyAuditChain(db)).toEqual({ ok: true, checked: 20 });
+    });
+  }
 });

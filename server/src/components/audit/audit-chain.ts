@@ -78,7 +78,14 @@ async function appendInTransaction(
   createdAt: Date,
   transaction: Transaction,
 ): Promise<{ id: number; hash: string }> {
-  const { AuditLog, AuditChainHead } = db.models;
+  const { AuditLog, AuditChainHead, User } = db.models;
+  // Lock order is user row, then chain head, everywhere. The audit row's foreign key makes
+  // InnoDB take a shared lock on the user row at insert time; taking it here, before the head,
+  // keeps a transaction that already holds another user's row lock from deadlocking with that
+  // user's own audited transaction (which holds its row, then waits for the head).
+  if (entry.userId !== undefined && entry.userId !== null) {
+    await User.findByPk(entry.userId, { transaction, lock: transaction.LOCK.SHARE, attributes: ['id'] });
+  }
   const head = await AuditChainHead.findByPk(1, { transaction, lock: transaction.LOCK.UPDATE });
   if (!head) throw new Error('audit_chain_head row is missing: run the migrations');
   const fields: HashedFields = {
