@@ -26,4 +26,7 @@ log "browser end-to-end suite (real Chromium, the Chrome build, the real API on 
 ensure_chromium
 "$repo_root/node_modules/.bin/jest" -c tests/e2e/jest.config.js --ci
 
+log "npm start on a fresh machine's data directory"
+bash "$repo_root/scripts/smoke-start.sh"
+
 log "all suites passed"
