@@ -36,16 +36,18 @@ export async function startSignedInWorld(): Promise<E2eWorld> {
   await popup.waitForPhase('logged-out');
   const recoveryCode = await popup.signUp(person);
   await popup.page.close();
-  return {
+  const world: E2eWorld = {
     api,
     pages,
     browser,
     person,
     recoveryCode,
     async close() {
-      await browser.close();
+      // The current browser: a suite may have restarted it (world.browser = await browser.restart()).
+      await world.browser.close();
       await pages.stop();
       await api.stop();
     },
   };
+  return world;
 }
