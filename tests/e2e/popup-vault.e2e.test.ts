@@ -22,6 +22,11 @@ describe('popup vault: add with the generator, search, copy, edit, trash and res
     await form.locator('input[name="url"]').fill('https://mail.example.org/login');
     await form.locator('input[name="username"]').fill('ada@mail.example.org');
     await form.getByRole('button', { name: 'Generate' }).click();
+    // The generator answers asynchronously: wait for its output instead of reading it at once
+    // (on a loaded machine the first read came back empty).
+    await popup.page.waitForFunction(
+      () => (document.querySelector('[data-testid="generated-password"]')?.textContent ?? '') !== '',
+    );
     const generated = (await form.getByTestId('generated-password').textContent()) ?? '';
     expect(generated).toHaveLength(20);
     await screenshot(popup.page, 'popup-add-with-generator');
