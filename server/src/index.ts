@@ -23,8 +23,6 @@ export { buildOpenApiDocument } from './http/openapi';
 export { createLogger, isSensitiveKey, redactSecrets, type Logger } from './logger';
 export { runCleanup, startCleanupTimer } from './maintenance';
 export { loadSecrets, rotateJwtSigningKey, secretsFileName, SecretsError, type Secrets } from './secrets';
-/** The zod the server validates with, for suites that define routes of their own. */
-export { z } from 'zod';
 // The vault service, for suites that drive it directly (the trash purge with a moved clock).
 export { createAccountService, trashRetentionDays, type AccountService } from './components/accounts/account-service';
 export type { RequestActor } from './components/accounts/request-actor';
