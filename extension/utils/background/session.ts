@@ -32,6 +32,7 @@ import {
   type StoredAccountHolder,
 } from '../storage';
 import { ApiError, createApiClient, isApiError, type CallOptions, type Component, type ResponseData, type RouteName } from './api-client';
+import { shouldAutoLock } from './auto-lock';
 import { createTokenManager, SessionEndedError } from './token-manager';
 import { toUserError } from './user-errors';
 import { routesByComponent } from '@secureaccess/shared/contract';
@@ -351,11 +352,10 @@ export async function logout(): Promise<void> {
 
 /** Locks when the vault has been idle longer than the preference allows (0 = never by time). */
 export async function lockIfIdle(now = Date.now()): Promise<boolean> {
-  if (!(await currentUserKey())) return false;
+  const unlocked = (await currentUserKey()) !== null;
   const { lockTimeoutSeconds } = await preferences();
-  if (lockTimeoutSeconds <= 0) return false;
-  const last = await lastActivityItem.getValue();
-  if (now - last < lockTimeoutSeconds * 1000) return false;
+  const lastActivityMs = await lastActivityItem.getValue();
+  if (!shouldAutoLock({ unlocked, lockTimeoutSeconds, lastActivityMs, nowMs: now })) return false;
   await lock();
   return true;
 }
