@@ -30,7 +30,7 @@ import type { Principal } from '../../http/route';
 import { appendAudit } from '../audit/audit-chain';
 import { findEnabledMfa, verifySecondFactor, type SecondFactor } from '../mfa/mfa-service';
 import { invalidateAllSessions, openSession, revokeOwnSession, sessionPolicy } from '../sessions/session-service';
-import { clockOf, type AuthDeps, type RequestMeta } from './context';
+import { clockOf, userAuditEntry, type AuthDeps, type RequestMeta } from './context';
 import {
   assertNotLocked,
   lockoutPolicy,
@@ -165,17 +165,7 @@ export async function register(deps: AuthDeps, body: RegisterInput, meta: Reques
       await PasswordHistory.create({ userId: user.id, passwordHash, createdAt: meta.now }, { transaction });
       await appendAudit(
         db,
-        {
-          action: 'auth.register',
-          success: true,
-          userId: user.id,
-          userUuid: user.uuid,
-          targetType: 'user',
-          targetId: user.uuid,
-          ip: meta.ip,
-          userAgent: meta.userAgent,
-          details: { role, kdf: kdf.algorithm },
-        },
+        userAuditEntry(user, 'auth.register', meta, { details: { role, kdf: kdf.algorithm } }),
         { transaction, clock: clockOf(meta) },
       );
       return toUserSummary(user);

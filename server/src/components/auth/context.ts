@@ -1,5 +1,6 @@
 // What the auth, sessions and MFA services need from the app, and what they know about the
 // request (never req/res themselves).
+import type { AuditEntry } from '../audit/audit-chain';
 import type { AppContext } from '../types';
 
 export type AuthDeps = Pick<AppContext, 'db' | 'config' | 'secrets' | 'clock'>;
@@ -22,3 +23,24 @@ export function addSeconds(date: Date, seconds: number): Date {
 }
 
 export const secondsPerDay = 24 * 60 * 60;
+
+/** The audit entry of an event about one user's own account, as the request made it. */
+export function userAuditEntry(
+  user: { id: number; uuid: string },
+  action: string,
+  meta: RequestMeta,
+  extra: { details?: Record<string, unknown> | null; jwtTokenId?: number | null; success?: boolean } = {},
+): AuditEntry {
+  return {
+    action,
+    success: extra.success ?? true,
+    userId: user.id,
+    userUuid: user.uuid,
+    jwtTokenId: extra.jwtTokenId ?? null,
+    targetType: 'user',
+    targetId: user.uuid,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    details: extra.details ?? null,
+  };
+}

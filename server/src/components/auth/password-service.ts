@@ -25,7 +25,7 @@ import {
   recoveryKdf,
   subjectOf,
 } from './auth-service';
-import { clockOf, type AuthDeps, type RequestMeta } from './context';
+import { clockOf, userAuditEntry, type AuthDeps, type RequestMeta } from './context';
 import { assertNotLocked, lockoutPolicy, recordFailedAttempt, recordSuccessfulAttempt } from './lockout';
 import { hashAuthHash, verifyAgainstDummy, verifyAuthHash } from './password-hash';
 import { assertWithinRateLimit } from './rate-limit';
@@ -165,18 +165,16 @@ export async function changePassword(deps: AuthDeps, principal: Principal, body:
     await recordSuccessfulAttempt(db, subject, meta, transaction);
     await appendAudit(
       db,
-      {
-        action: 'auth.password_changed',
-        success: true,
-        userId: user.id,
-        userUuid: user.uuid,
+      userAuditEntry(user, 'auth.password_changed', meta, {
         jwtTokenId: principal.tokenId,
-        targetType: 'user',
-        targetId: user.uuid,
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        details: { keyRowVersion: keyVersion, kdf: kdf.algorithm, kdfChanged: body.newKdf !== undefined, saltChanged: body.newSalt !== undefined, sessionsRevoked: revoked.length },
-      },
+        details: {
+          keyRowVersion: keyVersion,
+          kdf: kdf.algorithm,
+          kdfChanged: body.newKdf !== undefined,
+          saltChanged: body.newSalt !== undefined,
+          sessionsRevoked: revoked.length,
+        },
+      }),
       { transaction, clock: clockOf(meta) },
     );
   });
@@ -226,17 +224,7 @@ export async function releaseRecoveryKey(deps: AuthDeps, body: RecoveryKeyInput,
     await recordSuccessfulAttempt(db, subjectOf(body.email, user), meta, transaction);
     await appendAudit(
       db,
-      {
-        action: 'auth.recovery_key',
-        success: true,
-        userId: user.id,
-        userUuid: user.uuid,
-        targetType: 'user',
-        targetId: user.uuid,
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        details: null,
-      },
+      userAuditEntry(user, 'auth.recovery_key', meta),
       { transaction, clock: clockOf(meta) },
     );
   });
@@ -297,17 +285,13 @@ export async function resetWithRecoveryCode(deps: AuthDeps, body: RecoveryResetI
     await recordSuccessfulAttempt(db, subjectOf(body.email, user), meta, transaction);
     await appendAudit(
       db,
-      {
-        action: 'auth.recovery_reset',
-        success: true,
-        userId: user.id,
-        userUuid: user.uuid,
-        targetType: 'user',
-        targetId: user.uuid,
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        details: { recoveryCodeReplaced: body.newRecovery !== undefined, kdf: kdf.algorithm, sessionsRevoked: revoked.length },
-      },
+      userAuditEntry(user, 'auth.recovery_reset', meta, {
+        details: {
+          recoveryCodeReplaced: body.newRecovery !== undefined,
+          kdf: kdf.algorithm,
+          sessionsRevoked: revoked.length,
+        },
+      }),
       { transaction, clock: clockOf(meta) },
     );
   });

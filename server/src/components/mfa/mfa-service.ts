@@ -9,7 +9,7 @@ import type { Database, User, UserMfa } from '../../db';
 import { AppError } from '../../http/app-error';
 import type { Principal } from '../../http/route';
 import { appendAudit } from '../audit/audit-chain';
-import { clockOf, type AuthDeps, type RequestMeta } from '../auth/context';
+import { clockOf, userAuditEntry, type AuthDeps, type RequestMeta } from '../auth/context';
 import { assertNotLocked, lockoutPolicy, recordFailedAttempt, type AttemptSubject } from '../auth/lockout';
 import { assertWithinRateLimit } from '../auth/rate-limit';
 import { lockUserRow, transactionWithRetry } from '../auth/transactions';
@@ -75,18 +75,7 @@ export async function verifySecondFactor(
     const remaining = await deps.db.models.UserMfaBackupCode.count({ where: { userId: user.id, usedAt: null }, transaction });
     await appendAudit(
       deps.db,
-      {
-        action: 'mfa.backup_code_used',
-        success: true,
-        userId: user.id,
-        userUuid: user.uuid,
-        jwtTokenId: options.jwtTokenId ?? null,
-        targetType: 'user',
-        targetId: user.uuid,
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        details: { remaining },
-      },
+      userAuditEntry(user, 'mfa.backup_code_used', meta, { details: { remaining }, jwtTokenId: options.jwtTokenId ?? null }),
       { transaction, clock: clockOf(meta) },
     );
   });
@@ -120,21 +109,6 @@ async function failCodeCheck(deps: AuthDeps, user: User, principal: Principal, a
   throw invalidCode();
 }
 
-function auditEntry(user: User, principal: Principal, action: string, meta: RequestMeta, details: Record<string, unknown> | null = null) {
-  return {
-    action,
-    success: true,
-    userId: user.id,
-    userUuid: user.uuid,
-    jwtTokenId: principal.tokenId,
-    targetType: 'user',
-    targetId: user.uuid,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    details,
-  };
-}
-
 async function replaceBackupCodes(deps: AuthDeps, user: User, now: Date, transaction: Transaction): Promise<string[]> {
   const { UserMfaBackupCode } = deps.db.models;
   const codes = generateBackupCodes();
@@ -161,7 +135,7 @@ export async function startTotpSetup(deps: AuthDeps, principal: Principal, meta:
     } else {
       await UserMfa.create({ userId: user.id, method: 'totp', secretCiphertext: sealed.ciphertext, secretKeyId: sealed.keyId }, { transaction });
     }
-    await appendAudit(deps.db, auditEntry(user, principal, 'mfa.setup_started', meta), { transaction, clock: clockOf(meta) });
+    await appendAudit(deps.db, userAuditEntry(user, 'mfa.setup_started', meta, { jwtTokenId: principal.tokenId }), { transaction, clock: clockOf(meta) });
   });
   const otpauthUrl = totpKeyUri(secret, user.email, totpIssuer);
   const qrDataUrl = await QRCode.toDataURL(otpauthUrl, { errorCorrectionLevel: 'M', margin: 1 });
@@ -183,7 +157,7 @@ export async function enableTotp(deps: AuthDeps, principal: Principal, code: str
     const [enabled] = await UserMfa.update({ enabledAt: meta.now }, { where: { id: pending.id, enabledAt: null }, transaction });
     if (enabled !== 1) throw new AppError(ErrorCode.mfaAlreadyEnabled, 409, 'Two-factor login is already on');
     const codes = await replaceBackupCodes(deps, user, meta.now, transaction);
-    await appendAudit(deps.db, auditEntry(user, principal, 'mfa.enabled', meta, { method: 'totp' }), { transaction, clock: clockOf(meta) });
+    await appendAudit(deps.db, userAuditEntry(user, 'mfa.enabled', meta, { details: { method: 'totp' }, jwtTokenId: principal.tokenId }), { transaction, clock: clockOf(meta) });
     return codes;
   });
   return { backupCodes };
@@ -202,7 +176,7 @@ export async function disableTotp(deps: AuthDeps, principal: Principal, code: st
     await lockUserRow(deps.db, Number(user.id), transaction);
     await deps.db.models.UserMfaBackupCode.destroy({ where: { userId: user.id }, transaction });
     await deps.db.models.UserMfa.destroy({ where: { userId: user.id }, transaction });
-    await appendAudit(deps.db, auditEntry(user, principal, 'mfa.disabled', meta, { verifiedWith: factor }), { transaction, clock: clockOf(meta) });
+    await appendAudit(deps.db, userAuditEntry(user, 'mfa.disabled', meta, { details: { verifiedWith: factor }, jwtTokenId: principal.tokenId }), { transaction, clock: clockOf(meta) });
   });
 }
 
@@ -223,7 +197,7 @@ export async function regenerateBackupCodes(
   const backupCodes = await transactionWithRetry(deps.db, async (transaction) => {
     await lockUserRow(deps.db, Number(user.id), transaction);
     const codes = await replaceBackupCodes(deps, user, meta.now, transaction);
-    await appendAudit(deps.db, auditEntry(user, principal, 'mfa.backup_codes_regenerated', meta), { transaction, clock: clockOf(meta) });
+    await appendAudit(deps.db, userAuditEntry(user, 'mfa.backup_codes_regenerated', meta, { jwtTokenId: principal.tokenId }), { transaction, clock: clockOf(meta) });
     return codes;
   });
   return { backupCodes };
