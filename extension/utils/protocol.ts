@@ -182,6 +182,12 @@ export interface BackgroundProtocol {
     from: 'content';
   };
   'content:pending-offer': { request: Record<string, never>; response: { token: string | null }; from: 'content' };
+  /** Registrable domains for planFill's cross-domain check; the public suffix list lives only in the background. */
+  'content:registrable-domains': {
+    request: { hosts: string[] };
+    response: { domains: Record<string, string | null> };
+    from: 'content';
+  };
 }
 
 export type BackgroundMessageType = keyof BackgroundProtocol;
@@ -320,6 +326,7 @@ export const backgroundSenderPolicy: { [K in BackgroundMessageType]: BackgroundP
   'content:username-step': 'content',
   'content:submitted': 'content',
   'content:pending-offer': 'content',
+  'content:registrable-domains': 'content',
 };
 
 export function errorReply(error: unknown): WireReply<never> {

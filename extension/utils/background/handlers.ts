@@ -2,6 +2,7 @@
 // already checked the sender kind; handlers that act on a tab take it from the sender.
 
 import { ExtensionError, type BackgroundHandlers, type VaultListView } from '../protocol';
+import { registrableDomains } from '../forms/registrable-domain';
 import { scheduleClipboardClear } from './clipboard';
 import {
   answerOffer,
@@ -157,4 +158,9 @@ export const backgroundHandlers: BackgroundHandlers = {
   },
   'content:submitted': ({ username, password }, sender) => loginSubmitted(sender, username, password),
   'content:pending-offer': (_payload, sender) => pendingOffer(sender),
+  'content:registrable-domains': async ({ hosts }) => {
+    const domains = registrableDomains(hosts);
+    if (!domains) throw new ExtensionError('bad-request', 'Too many or malformed hosts.');
+    return { domains };
+  },
 };

@@ -12,7 +12,6 @@ import {
   extractSubmittedCredentials,
   extractSubmittedUsername,
   planFill,
-  registrableDomain,
   type LoginCandidate,
 } from '../forms';
 import { describeConfirmation, describeRefusal } from '../fill-messages';
@@ -187,6 +186,27 @@ export function startContentScript(ctx: ContentScriptContext): void {
     return focused ?? candidates[0];
   }
 
+  /**
+   * planFill's registrable-domain lookup for the two hosts it compares (this frame's and the form
+   * action's), answered by the background: the public suffix list is too big to inject into every
+   * frame. Should the background not answer, each host stands for itself, so a form posting to a
+   * sibling subdomain asks first (stricter, never looser).
+   */
+  async function registrableDomainsFor(candidate: LoginCandidate): Promise<(host: string) => string | null> {
+    const hosts = new Set<string>();
+    for (const raw of [window.origin, candidate.action]) {
+      try {
+        if (raw) hosts.add(new URL(raw).hostname);
+      } catch {
+        // not a URL (an opaque origin, a malformed action): planFill does not compare it either
+      }
+    }
+    const { domains } = await askBackground('content:registrable-domains', { hosts: [...hosts] }).catch(() => ({
+      domains: {} as Record<string, string | null>,
+    }));
+    return (host) => domains[host] ?? null;
+  }
+
   async function fill(ticket: string): Promise<FillOutcome> {
     let claim;
     try {
@@ -200,6 +220,7 @@ export function startContentScript(ctx: ContentScriptContext): void {
     }
     const candidate = fillTarget();
     if (!candidate) return { status: 'no-form', message: 'No login form found on this page.' };
+    const registrableDomain = await registrableDomainsFor(candidate);
     const plan = planFill(candidate, claim.account, {
       userGesture: true, // a ticket exists only after a person's action in a trusted place
       topUrl: claim.topUrl,

@@ -23,7 +23,7 @@ export {
   type PlannedField,
   type RefuseReason,
 } from './plan-fill';
-export { registrableDomain } from './registrable-domain';
+// Not `registrable-domain`: it carries the public suffix list, which stays in the background.
 export {
   decideSaveOffer,
   extractSubmittedCredentials,

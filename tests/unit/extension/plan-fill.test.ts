@@ -5,7 +5,7 @@
 // Every autofill safety rule of planFill, one behaviour per test.
 import { detectLoginForms, type LoginCandidate } from '@ext/utils/forms/detect';
 import { applyFillPlan, confirmationKey, planFill, type FillContext } from '@ext/utils/forms/plan-fill';
-import { registrableDomain } from '@ext/utils/forms/registrable-domain';
+import { maxRegistrableDomainHosts, registrableDomain, registrableDomains } from '@ext/utils/forms/registrable-domain';
 import { byId, fakeLayout, loadFixture, loadHtml } from './helpers/dom';
 
 const account = { username: 'jane@example.com', password: 'correct horse battery staple' };
@@ -312,5 +312,25 @@ describe('registrableDomain (the shared matcher’s, as planFill’s dependency)
     ['localhost', null],
   ])('when the host is %p, then the registrable domain is %p', (host, expected) => {
     expect(registrableDomain(host)).toBe(expected);
+  });
+});
+
+describe('registrableDomains (the background’s answer to content:registrable-domains)', () => {
+  it('when a content script asks for the frame and action hosts, then each maps to its registrable domain', () => {
+    expect(registrableDomains(['login.bank.test', 'sso.bank.co.uk', '10.0.0.1'])).toEqual({
+      'login.bank.test': 'bank.test',
+      'sso.bank.co.uk': 'bank.co.uk',
+      '10.0.0.1': null,
+    });
+    expect(registrableDomains(['a.example.com', 'b.example.com'])).toEqual({ 'a.example.com': 'example.com', 'b.example.com': 'example.com' });
+  });
+
+  it.each([
+    ['not an array', 'example.com'],
+    ['a non-string host', ['example.com', 42]],
+    ['an over-long host', ['a'.repeat(300)]],
+    ['too many hosts', Array.from({ length: maxRegistrableDomainHosts + 1 }, (_, i) => `h${i}.example.com`)],
+  ])('when the request is %s, then it is refused (null)', (_label, hosts) => {
+    expect(registrableDomains(hosts)).toBeNull();
   });
 });
