@@ -15,10 +15,12 @@ import {
   boundedText,
   captchaKeywords,
   confirmPasswordKeywords,
+  createLabelLookup,
   currentPasswordKeywords,
   describeField,
   forgotPasswordKeywords,
   hasKeyword,
+  type LabelLookup,
   loginKeywords,
   newPasswordKeywords,
   newsletterKeywords,
@@ -104,7 +106,16 @@ interface ScannedField {
   form: HTMLFormElement | null;
   /** Composed ancestors from the parent up to the form (inclusive) or the body / depth limit. */
   chain: Element[];
+  /**
+   * Whether the field is visible; undefined while not yet read. Plain text fields of a <form>
+   * are read only when a decision depends on them (see `detectLoginForms`): on a page of a
+   * thousand grid inputs, their layout is what would cost most.
+   */
+  visible?: boolean;
 }
+
+/** Visibility of a scanned field, read on first need and remembered for the scan. */
+type FieldVisibility = (field: ScannedField) => boolean;
 
 type VisibilityCheck = (el: Element) => boolean;
 
@@ -181,12 +192,12 @@ function isInSearchLandmark(el: Element): boolean {
 }
 
 /** Role of one input from its attributes and labels only (no layout). */
-function classifyInput(el: HTMLInputElement): FieldClass {
+function classifyInput(el: HTMLInputElement, labelsOf: LabelLookup): FieldClass {
   const excluded = { role: 'excluded' as const, passwordKind: 'unknown' as const, usernameScore: 0 };
   const type = (el.getAttribute('type') ?? 'text').trim().toLowerCase() || 'text';
   if (ignoredInputTypes.has(type)) return excluded;
   const tokens = autocompleteTokens(el);
-  const text = describeField(el);
+  const text = describeField(el, labelsOf);
 
   if (tokens.includes('one-time-code')) return excluded;
   const declaresUsername = tokens.includes('username') || tokens.includes('webauthn');
@@ -254,17 +265,28 @@ function ancestorChain(el: Element, form: HTMLFormElement | null): Element[] {
   return chain;
 }
 
-/** Whether the field can take input from a person now, or soon (readonly-until-focus trick). */
-function isDetectable(el: HTMLInputElement, isVisible: VisibilityCheck): boolean {
+/**
+ * Whether the field accepts input from a person now, or soon (readonly-until-focus trick), layout
+ * aside: a detectable field is one that also is visible.
+ */
+function acceptsInput(el: HTMLInputElement): boolean {
   if (el.hasAttribute('disabled') || el.matches(':disabled')) return false;
   // A readonly field showing a value is a display (the email on a password step), not an input;
   // an empty readonly one is usually the "readonly until focused" anti-autofill trick.
-  if (el.hasAttribute('readonly') && el.value !== '') return false;
-  return isVisible(el);
+  return !(el.hasAttribute('readonly') && el.value !== '');
+}
+
+/** Whether the field can take input from a person now, or soon (readonly-until-focus trick). */
+function isDetectable(el: HTMLInputElement, isVisible: VisibilityCheck): boolean {
+  return acceptsInput(el) && isVisible(el);
 }
 
 // ---------------------------------------------------------------------------------------------
 // 3. Group
+
+function isGroupable(field: ScannedField): boolean {
+  return field.role === 'password' || field.role === 'username' || field.role === 'text';
+}
 
 function groupFields(fields: ScannedField[]): FieldGroup[] {
   const sharedCount = new Map<Element, number>();
@@ -411,6 +433,7 @@ interface ScopeSignals {
   personNames: number;
   confirmEmail: boolean;
   hasTextarea: boolean;
+  /** Counted up to `maxFieldsInUsernameStep + 1`: only "more than the step allows" matters. */
   visibleTextFields: number;
   terms: boolean;
   rememberMe: boolean;
@@ -426,6 +449,8 @@ function readScopeSignals(
   form: HTMLFormElement | null,
   submit: HTMLElement | undefined,
   fieldsInScope: ScannedField[],
+  labelsOf: LabelLookup,
+  isShown: FieldVisibility,
 ): ScopeSignals {
   const headings = headingsText(container);
   const submitText = controlText(submit);
@@ -435,7 +460,7 @@ function readScopeSignals(
   let rememberMe = false;
   const checkboxes = container.querySelectorAll('input[type="checkbox" i]');
   for (let i = 0; i < checkboxes.length && i < 10; i++) {
-    const text = describeField(checkboxes[i]!);
+    const text = describeField(checkboxes[i]!, labelsOf);
     terms ||= hasKeyword(text, termsKeywords);
     rememberMe ||= hasKeyword(text, rememberMeKeywords);
   }
@@ -449,7 +474,7 @@ function readScopeSignals(
     personNames: fieldsInScope.filter((f) => f.role === 'person-name').length,
     confirmEmail: fieldsInScope.some((f) => f.role === 'confirm-email'),
     hasTextarea: container.querySelector('textarea') !== null,
-    visibleTextFields: fieldsInScope.filter((f) => f.role !== 'password').length,
+    visibleTextFields: countVisibleTextFields(fieldsInScope, isShown),
     terms,
     rememberMe,
     forgotLink,
@@ -458,6 +483,16 @@ function readScopeSignals(
     newsletterWording: hasKeyword(wording, newsletterKeywords),
     forgotWording: hasKeyword([headings, submitText, formText].join(' '), forgotPasswordKeywords),
   };
+}
+
+/** Visible non-password fields, counted up to one past the username step's limit. */
+function countVisibleTextFields(fields: ScannedField[], isShown: FieldVisibility): number {
+  const enough = maxFieldsInUsernameStep + 1;
+  let count = 0;
+  // Fields already known visible first; unread ones are read only while the answer is open.
+  for (const f of fields) if (f.role !== 'password' && f.visible === true && ++count >= enough) return count;
+  for (const f of fields) if (f.role !== 'password' && f.visible === undefined && isShown(f) && ++count >= enough) return count;
+  return count;
 }
 
 /**
@@ -490,38 +525,64 @@ function isSignUpOrChange(signals: ScopeSignals, password: ScannedField | undefi
  * nearest plain text field before it. Nearest, not strongest: on a page-wide <form> a newsletter
  * e-mail box far above must not beat the "User ID" box right above the password.
  */
-function precedingUsername(group: FieldGroup, password: ScannedField): ScannedField | undefined {
-  let nearestUsername: ScannedField | undefined;
-  let nearestText: ScannedField | undefined;
-  for (const field of group.fields) {
-    if (field.order >= password.order) break;
-    if (field.role === 'username') nearestUsername = field;
-    else if (field.role === 'text') nearestText = field;
+function precedingUsername(
+  group: FieldGroup,
+  password: ScannedField,
+  isShown: FieldVisibility,
+): ScannedField | undefined {
+  const before = group.fields.filter((field) => field.order < password.order);
+  for (let i = before.length - 1; i >= 0; i--) {
+    if (before[i]!.role === 'username' && isShown(before[i]!)) return before[i];
   }
-  return nearestUsername ?? nearestText;
+  for (let i = before.length - 1; i >= 0; i--) {
+    if (before[i]!.role === 'text' && isShown(before[i]!)) return before[i];
+  }
+  return undefined;
+}
+
+/**
+ * The fields of `all` (in scan order) under `container`. The scan walks the composed tree depth
+ * first, so the fields under one element are a contiguous run: start from a field known to be
+ * inside and extend both ways, instead of an ancestor walk for every field of the page.
+ */
+function fieldsInside(container: Element, all: ScannedField[], inside: ScannedField): ScannedField[] {
+  const start = all.indexOf(inside);
+  // A field tied to a <form> elsewhere by its `form` attribute is not inside the container.
+  if (start < 0 || !composedContains(container, inside.el)) return all.filter((f) => composedContains(container, f.el));
+  let first = start;
+  while (first > 0 && composedContains(container, all[first - 1]!.el)) first--;
+  let end = start + 1;
+  while (end < all.length && composedContains(container, all[end]!.el)) end++;
+  return all.slice(first, end);
 }
 
 function decideGroup(
   group: FieldGroup,
   allVisible: ScannedField[],
   isVisible: VisibilityCheck,
+  labelsOf: LabelLookup,
+  isShown: FieldVisibility,
 ): LoginCandidate | null {
   const { container, form } = group;
-  const passwords = group.fields.filter((f) => f.role === 'password');
+  // Only username and plain text fields are ever unread here (passwords are read eagerly).
+  const passwords = group.fields.filter((f) => f.role === 'password' && isShown(f));
   const password = passwords[0];
   const username = password
-    ? precedingUsername(group, password)
-    : group.fields
+    ? precedingUsername(group, password, isShown)
+    : // The first visible one of the highest score (a stable sort keeps ties in document order).
+      group.fields
         .filter((f) => f.role === 'username')
-        .reduce<ScannedField | undefined>((best, f) => (!best || f.usernameScore > best.usernameScore ? f : best), undefined);
+        .sort((a, b) => b.usernameScore - a.usernameScore)
+        .find(isShown);
   const primary = password ?? username;
   // Checked before anything reads the rest of the page: most groups (stray text boxes) end here.
   if (!primary) return null;
-  const fieldsInScope = allVisible.filter((f) => composedContains(container, f.el));
+  // Possibly unread text fields among them: only `countVisibleTextFields` looks at those.
+  const fieldsInScope = fieldsInside(container, allVisible, group.fields[0]!);
 
-  const lastField = group.fields[group.fields.length - 1]!.el;
+  const lastField = group.fields.findLast(isShown)!.el;
   const submitControl = findSubmitControl(container, form, lastField, isVisible);
-  const signals = readScopeSignals(container, form, submitControl, fieldsInScope);
+  const signals = readScopeSignals(container, form, submitControl, fieldsInScope, labelsOf, isShown);
   if (isSignUpOrChange(signals, password)) return null;
 
   const doc = primary.el.ownerDocument;
@@ -563,25 +624,56 @@ export function detectLoginForms(root: Document | ShadowRoot, opts: DetectOption
   );
 
   const isVisible = createVisibilityChecker(layout);
-  const classified = inputs.map((el, order) => ({ el, order, ...classifyInput(el) }));
+  const labelsOf = createLabelLookup();
+  const classified = inputs.map((el, order) => ({ el, order, ...classifyInput(el, labelsOf) }));
   // Plain text fields only matter as the username above a password; on a page without any
   // password field (a spreadsheet of inputs) their layout is never read.
   const hasPassword = classified.some((f) => f.role === 'password');
-  const visible: ScannedField[] = [];
+  const scanned: ScannedField[] = [];
   for (const field of classified) {
     if (field.role === 'excluded' || (field.role === 'text' && !hasPassword)) continue;
-    if (!isDetectable(field.el, isVisible)) continue;
+    if (!acceptsInput(field.el)) continue;
     const form = field.el.form ?? closestComposedForm(field.el);
-    visible.push({ ...field, form, chain: ancestorChain(field.el, form) });
+    scanned.push({ ...field, form, chain: ancestorChain(field.el, form) });
   }
+  const isShown: FieldVisibility = (field) => (field.visible ??= isVisible(field.el));
 
-  const groupable = visible.filter((f) => f.role === 'password' || f.role === 'username' || f.role === 'text');
-  const candidates: LoginCandidate[] = [];
-  for (const group of groupFields(groupable)) {
-    const candidate = decideGroup(group, visible, isVisible);
-    if (candidate) candidates.push(candidate);
+  // Layout is read now for every field except username and plain text fields whose <form> is
+  // their group (a form with at most one visible password). Such a field can change no other
+  // group (its ancestor chain ends at its form, so unless it meets a free-grouped field's chain
+  // it never moves the shared-ancestor counts) and is read later only when its own form's
+  // decision needs it: the username, the last field, the count of text fields.
+  const passwordsPerForm = new Map<Element, number>();
+  const isUsernameLike = (f: ScannedField): boolean => f.role === 'text' || f.role === 'username';
+  const isFormGroupedField = (f: ScannedField): boolean =>
+    isUsernameLike(f) && f.form !== null && (passwordsPerForm.get(f.form) ?? 0) <= 1;
+  for (const field of scanned) {
+    if (isUsernameLike(field) && field.form !== null) continue;
+    if (isShown(field) && field.role === 'password' && field.form) {
+      passwordsPerForm.set(field.form, (passwordsPerForm.get(field.form) ?? 0) + 1);
+    }
   }
-  return candidates;
+  const freeChains = new Set<Element>();
+  for (const field of scanned) {
+    if (isFormGroupedField(field) || !isGroupable(field)) continue;
+    // The rest of a form with at most one password is grouped by the form: its passwords.
+    if (field.form && (passwordsPerForm.get(field.form) ?? 0) <= 1) continue;
+    if (!isShown(field)) continue;
+    for (const ancestor of field.chain) freeChains.add(ancestor);
+  }
+  for (const field of scanned) {
+    if (isFormGroupedField(field) && field.chain.some((ancestor) => freeChains.has(ancestor))) isShown(field);
+  }
+  // Known invisible fields are gone; unread ones stay until something needs them.
+  const fields = scanned.filter((f) => f.visible !== false);
+
+  const decided: { candidate: LoginCandidate; order: number }[] = [];
+  for (const group of groupFields(fields.filter(isGroupable))) {
+    const candidate = decideGroup(group, fields, isVisible, labelsOf, isShown);
+    // Document order of the group's first visible field, as if invisible ones had never been grouped.
+    if (candidate) decided.push({ candidate, order: group.fields.find(isShown)!.order });
+  }
+  return decided.sort((a, b) => a.order - b.order).map((d) => d.candidate);
 }
 
 /**
@@ -592,14 +684,23 @@ export function isSignUpOrChangeCandidate(candidate: LoginCandidate, layout: Lay
   const root = candidate.container.getRootNode() as Document | ShadowRoot;
   const inputs = collectInputs(root, defaultMaxFieldsScanned, defaultMaxElementsVisited, (el) => el.shadowRoot);
   const isVisible = createVisibilityChecker(layout);
+  const labelsOf = createLabelLookup();
   const inScope: ScannedField[] = [];
   inputs.forEach((el, order) => {
     if (!composedContains(candidate.container, el)) return;
-    const classified = classifyInput(el);
+    const classified = classifyInput(el, labelsOf);
     if (classified.role === 'excluded' || !isDetectable(el, isVisible)) return;
-    inScope.push({ ...classified, el, order, form: null, chain: [] });
+    inScope.push({ ...classified, el, order, form: null, chain: [], visible: true });
   });
+  const isShown: FieldVisibility = (field) => (field.visible ??= isVisible(field.el));
   const password = inScope.find((f) => f.el === candidate.passwordField);
-  const signals = readScopeSignals(candidate.container, candidate.formElement ?? null, candidate.submitControl, inScope);
+  const signals = readScopeSignals(
+    candidate.container,
+    candidate.formElement ?? null,
+    candidate.submitControl,
+    inScope,
+    labelsOf,
+    isShown,
+  );
   return isSignUpOrChange(signals, password);
 }

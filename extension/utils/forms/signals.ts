@@ -186,22 +186,58 @@ export function boundedText(el: Element | null | undefined): string {
  * label at all — the short text of its parent (`<div><span>Usuario</span><input></div>`).
  * Read with getAttribute, never through properties a page could clobber.
  */
-export function describeField(el: Element): string {
+export function describeField(el: Element, labelsOf?: LabelLookup): string {
   const parts: string[] = [];
   for (const attribute of ['name', 'id', 'placeholder', 'aria-label']) {
     parts.push(normalizeText(el.getAttribute(attribute)));
   }
-  for (const text of labelTexts(el)) parts.push(normalizeText(text));
+  for (const text of labelTexts(el, labelsOf)) parts.push(normalizeText(text));
   for (const attribute of ['title', 'data-testid', 'class']) {
     parts.push(normalizeText(el.getAttribute(attribute)));
   }
   return parts.filter(Boolean).join(' ');
 }
 
+/** The <label>s of a field, in tree order, as `el.labels` gives them. */
+export type LabelLookup = (el: Element) => ArrayLike<Element> | null;
+
+/**
+ * `el.labels` for many fields at once. Each `labels` read walks the field's whole tree looking
+ * for labels that point at it (O(inputs × elements) over a page); this reads every <label> of a
+ * tree once, on first use, and maps each to its `control`. Same answer as `el.labels` (label
+ * elements of the field's tree, in tree order, whose labeled control is the field) as long as the
+ * DOM does not change: make one per scan.
+ */
+export function createLabelLookup(): LabelLookup {
+  const byRoot = new Map<Node, Map<Element, Element[]>>();
+  const none: Element[] = [];
+  return (el) => {
+    const root = el.getRootNode();
+    let byControl = byRoot.get(root);
+    if (!byControl) {
+      byControl = new Map();
+      byRoot.set(root, byControl);
+      // A detached subtree's root is an element, itself part of the tree `el.labels` searches.
+      const labels: Element[] = root.nodeType === 1 && (root as Element).localName === 'label' ? [root as Element] : [];
+      if (typeof (root as ParentNode).querySelectorAll === 'function') {
+        labels.push(...Array.from((root as ParentNode).querySelectorAll('label')));
+      }
+      for (let i = 0; i < labels.length; i++) {
+        const control = (labels[i] as HTMLLabelElement).control;
+        if (!control) continue;
+        const list = byControl.get(control);
+        if (list) list.push(labels[i]!);
+        else byControl.set(control, [labels[i]!]);
+      }
+    }
+    return byControl.get(el) ?? none;
+  };
+}
+
 /** Text of the field's <label>s and aria-labelledby targets; the parent's text when unlabelled. */
-export function labelTexts(el: Element): string[] {
+export function labelTexts(el: Element, labelsOf?: LabelLookup): string[] {
   const texts: string[] = [];
-  const labels = (el as HTMLInputElement).labels;
+  const labels = labelsOf ? labelsOf(el) : (el as HTMLInputElement).labels;
   if (labels) {
     for (let i = 0; i < labels.length; i++) texts.push(boundedText(labels[i]));
   }
