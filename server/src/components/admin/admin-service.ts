@@ -15,6 +15,7 @@ import type { Database, User, UserStatus } from '../../db';
 import { AppError } from '../../http/app-error';
 import { auditSubject, lockActorRow, type RequestActor } from '../accounts/request-actor';
 import { appendAudit } from '../audit/audit-chain';
+import { toUserSummary } from '../auth/auth-service';
 import { unlockUser } from '../auth/lockout';
 import { invalidateAllSessions } from '../sessions/session-service';
 import { readOrganisationSettings, writeOrganisationSettings } from './organisation-settings';
@@ -49,11 +50,7 @@ function containsLiteral(db: Database, column: string, text: string) {
 
 function toAdminUser(user: User, mfaEnabled: boolean): AdminUser {
   return {
-    id: user.uuid,
-    email: user.email,
-    firstName: user.firstName,
-    lastName: user.lastName,
-    role: user.role,
+    ...toUserSummary(user),
     status: user.status,
     mfaEnabled,
     failedLoginAttempts: Number(user.failedLoginAttempts),

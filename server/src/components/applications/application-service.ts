@@ -80,16 +80,8 @@ function assertValidMatchRules(url: string, strategy: MatchStrategy, patterns: r
 
 /** The audited view of an application: everything an admin can edit, nothing else. */
 function editableFields(row: Application) {
-  return {
-    name: row.name,
-    url: row.url,
-    matchStrategy: row.matchStrategy,
-    matchPatterns: row.matchPatterns ?? [],
-    isActive: Boolean(row.isActive),
-    access: row.access,
-    accessGrantedValue: row.accessGrantedValue,
-    accessDeclinedValue: row.accessDeclinedValue,
-  };
+  const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, ...editable } = toApplication(row);
+  return editable;
 }
 type EditableFields = ReturnType<typeof editableFields>;
 

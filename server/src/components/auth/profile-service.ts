@@ -15,6 +15,7 @@ import { AppError } from '../../http/app-error';
 import type { Principal } from '../../http/route';
 import { appendAudit } from '../audit/audit-chain';
 import { findEnabledMfa } from '../mfa/mfa-service';
+import { toUserSummary } from './auth-service';
 import { clockOf, type RequestMeta } from './context';
 
 type UpdateProfileInput = z.output<typeof updateProfileBodySchema>;
@@ -47,11 +48,7 @@ async function loadUser(db: Database, principal: Principal): Promise<User> {
 async function toProfile(db: Database, user: User): Promise<Profile> {
   const mfa = await findEnabledMfa(db, user.id);
   return {
-    id: user.uuid,
-    email: user.email,
-    firstName: user.firstName,
-    lastName: user.lastName,
-    role: user.role,
+    ...toUserSummary(user),
     status: user.status,
     mfaEnabled: mfa !== null,
     createdAt: user.createdAt.toISOString(),
