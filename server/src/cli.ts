@@ -9,7 +9,7 @@ import { verifyAuditChain } from './components/audit/audit-chain';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createMigrator, schemaTables, type Database } from './db';
 import { runCleanup } from './maintenance';
-import { openConfiguredDatabase } from './startup';
+import { assertMigrated, openConfiguredDatabase } from './startup';
 import { rotateJwtSigningKey } from './secrets';
 
 const usage = 'usage: cli <migrate | rollback [--all] | cleanup | ddl | rotate-jwt-key | audit-verify>';
@@ -70,6 +70,7 @@ async function run(command: string | undefined, args: string[], config: Config):
         break;
       }
       case 'cleanup': {
+        await assertMigrated(db);
         const result = await runCleanup({ db, config, clock: () => new Date() });
         process.stdout.write(`${JSON.stringify(result)}\n`);
         break;
@@ -79,6 +80,7 @@ async function run(command: string | undefined, args: string[], config: Config):
         await printDdl(db);
         break;
       case 'audit-verify': {
+        await assertMigrated(db);
         const result = await verifyAuditChain(db);
         if (result.ok) {
           process.stdout.write(`audit chain intact: ${result.checked} row(s) verified (${db.location})\n`);

@@ -4,10 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { listPendingMigrations } from './db';
 import { createLogger } from './logger';
 import { startCleanupTimer } from './maintenance';
-import { fail, openConfiguredDatabase } from './startup';
+import { assertMigrated, fail, openConfiguredDatabase } from './startup';
 import { loadSecrets, SecretsError } from './secrets';
 
 async function main(): Promise<void> {
@@ -27,14 +26,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const db = await openConfiguredDatabase(config);
-  const pending = await listPendingMigrations(db);
-  if (pending.length > 0) {
-    await db.close();
-    fail(
-      `The database (${db.location}) has ${pending.length} pending migration(s): ${pending.join(', ')}. ` +
-        'Run `npm run db:migrate` first.',
-    );
-  }
+  await assertMigrated(db);
 
   const clock = () => new Date();
   const app = createApp({ config, db, logger, secrets, clock });

@@ -1,6 +1,6 @@
 // Startup helpers shared by main.ts and cli.ts.
 import type { Config } from './config';
-import { openDatabase, type Database } from './db';
+import { listPendingMigrations, openDatabase, type Database } from './db';
 
 /** Prints one line to stderr and exits: configuration and startup problems are not stack traces. */
 export function fail(message: string): never {
@@ -21,3 +21,14 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
   }
 }
 
+
+/** Stops (closing the database) when migrations are pending, naming the command that applies them. */
+export async function assertMigrated(db: Database): Promise<void> {
+  const pending = await listPendingMigrations(db);
+  if (pending.length === 0) return;
+  await db.close();
+  fail(
+    `The database (${db.location}) has ${pending.length} pending migration(s): ${pending.join(', ')}. ` +
+      'Run `npm run db:migrate` first.',
+  );
+}

@@ -39,6 +39,23 @@ describe('server process', () => {
     }
   });
 
+  test.each(['audit-verify', 'cleanup'])(
+    'when migrations are pending, then the CLI %s refuses with the command to run instead of a database error',
+    async (command) => {
+      const testDb = await createTestDatabase({ migrate: false });
+      try {
+        const result = await runCli(envFor(testDb, dataDir), [command]);
+
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain('pending migration');
+        expect(result.stderr).toContain('npm run db:migrate');
+        expect(result.stderr).not.toMatch(/no such table|doesn't exist/);
+      } finally {
+        await testDb.drop();
+      }
+    },
+  );
+
   test('when the CLI migrates, rolls back one and migrates again, then the server starts', async () => {
     const testDb = await createTestDatabase({ migrate: false });
     try {
