@@ -10,9 +10,14 @@ import * as createSettings from './src/20251123000500-create-settings';
 import * as addRecoveryProofAndRememberMe from './src/20251123001000-add-recovery-proof-and-remember-me';
 import * as createAccountTombstones from './src/20251123002000-create-account-tombstones';
 import * as widenAccountSecretColumns from './src/20251123002100-widen-account-secret-columns';
+import * as encryptAccountUrlAndFolder from './src/20251202000100-encrypt-account-url-and-folder';
+import * as addPreferenceLanguage from './src/20251202000200-add-preference-language';
+import * as addCatalogueRevision from './src/20251202000050-add-catalogue-revision';
+import * as addAccountTitle from './src/20251202000300-add-account-title';
 
 export { auditGenesisHash } from './src/20251123000400-create-audit-and-limits';
 export { defaultSettings } from './src/20251123000500-create-settings';
+export { catalogueRevisionSetting } from './src/20251202000050-add-catalogue-revision';
 
 /** Applied in this order, reverted in the reverse one. Names are what the storage table records. */
 export const migrations: readonly RunnableMigration<QueryInterface>[] = [
@@ -24,6 +29,10 @@ export const migrations: readonly RunnableMigration<QueryInterface>[] = [
   { name: '20251123001000-add-recovery-proof-and-remember-me', ...addRecoveryProofAndRememberMe },
   { name: '20251123002000-create-account-tombstones', ...createAccountTombstones },
   { name: '20251123002100-widen-account-secret-columns', ...widenAccountSecretColumns },
+  { name: '20251202000050-add-catalogue-revision', ...addCatalogueRevision },
+  { name: '20251202000100-encrypt-account-url-and-folder', ...encryptAccountUrlAndFolder },
+  { name: '20251202000200-add-preference-language', ...addPreferenceLanguage },
+  { name: '20251202000300-add-account-title', ...addAccountTitle },
 ];
 
 /** Table that records applied migrations. */

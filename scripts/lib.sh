@@ -72,3 +72,43 @@ ensure_chromium() {
   as_root apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >&2
 }
+
+# The scale-out suite's parts (tests/cluster): Galera (galera-4, shipped with mariadb-server),
+# rsync for state transfer between nodes, and nginx as the load balancer.
+ensure_cluster_tools() {
+  local missing=()
+  [ -f /usr/lib/galera/libgalera_smm.so ] || missing+=(galera-4)
+  command -v rsync >/dev/null || missing+=(rsync)
+  command -v nginx >/dev/null || missing+=(nginx)
+  [ ${#missing[@]} -eq 0 ] && return
+  log "installing ${missing[*]} from apt"
+  as_root apt-get update -qq >&2
+  # policy-rc.d keeps apt from starting the system nginx (the suite runs its own on a free port).
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >&2
+}
+
+run_cluster_suite() {
+  ensure_mariadb
+  ensure_cluster_tools
+  "$repo_root/node_modules/.bin/jest" -c "$repo_root/tests/cluster/jest.config.js" --ci "$@"
+}
+
+# The production build of the API (server/dist/main.js and cli.js, see server/build.mjs), rebuilt
+# when any source it bundles is newer than it (a bundle takes about a second).
+ensure_server_build() {
+  local bundle="$repo_root/server/dist/cli.js"
+  if [ -f "$bundle" ] && [ -f "$repo_root/server/dist/main.js" ] && [ -z "$(find "$repo_root/server/src" \
+    "$repo_root/server/build.mjs" "$repo_root/server/package.json" "$repo_root/shared/src" \
+    "$repo_root/migrations/src" "$repo_root/migrations/index.ts" -newer "$bundle" -print -quit)" ]; then
+    return
+  fi
+  node "$repo_root/server/build.mjs" || { log "building the server (server/build.mjs) failed"; exit 1; }
+}
+
+# Debian's Firefox ESR for the Firefox leg of the end-to-end tests (WebDriver BiDi + Marionette).
+ensure_firefox() {
+  [ -x "${FIREFOX_PATH:-/usr/bin/firefox-esr}" ] && return
+  log "installing firefox-esr from apt"
+  as_root apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq firefox-esr >&2
+}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Proves the README's first command: `npm start` on a fresh embedded SQLite database builds both
-# extensions, migrates, and brings the API up until /readyz answers 200. Then stops it (SIGTERM).
+# extensions, migrates, and brings the API up until /readyz answers 200. Then sends SIGTERM to the
+# `npm start` process alone (as a container runtime does): npm, the script and the API must all
+# exit, with code 0, leaving no process of the group behind.
 source "$(dirname "$0")/lib.sh"
 cd "$repo_root"
 
@@ -29,6 +31,27 @@ done
 [ -f extension/.output/chrome-mv3/manifest.json ] && [ -f extension/.output/firefox-mv2/manifest.json ] \
   || { log "npm start did not build both extensions"; exit 1; }
 log "npm start: API ready on port $port with a fresh SQLite database, both extensions built"
-stop
+# Production logging is buffered and flushed at least once a second (server/src/logger.ts), so the
+# request lines may follow the 200 by up to a second: give them a few.
+logged=""
+for _ in $(seq 1 10); do
+  grep -qF '"url":"/readyz"' "$smoke_dir/start.log" && { logged=yes; break; }
+  sleep 0.5
+done
+[ -n "$logged" ] || { log "the API did not log its requests within 5 s"; cat "$smoke_dir/start.log" >&2; exit 1; }
+kill -TERM "$start_pid"
+code=0
+wait "$start_pid" || code=$?
 trap - EXIT
+sleep 1
+left="$(pgrep -g "$start_pid" || true)"
+if [ "$code" != 0 ] || [ -n "$left" ]; then
+  log "SIGTERM to npm start: exit code $code, processes left in its group: ${left:-none}"
+  cat "$smoke_dir/start.log" >&2
+  [ -n "$left" ] && kill -KILL -- "-$start_pid" 2>/dev/null
+  exit 1
+fi
+grep -qF '"msg":"stopped"' "$smoke_dir/start.log" || { log "the API did not drain and stop on SIGTERM"; cat "$smoke_dir/start.log" >&2; exit 1; }
+log "npm start: SIGTERM to the npm process alone drained the API and exited 0, nothing left running"
+
 rm -rf "$smoke_dir"

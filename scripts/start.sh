@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# `npm start`: installs what is missing, builds the extension for Chrome and Firefox,
-# migrates the database (embedded SQLite in ./data unless DATABASE_URL is set) and starts the API.
+# `npm start`: installs what is missing, builds the extension for Chrome and Firefox and the API
+# (server/dist, plain JavaScript), migrates the database (embedded SQLite in ./data unless
+# DATABASE_URL is set) and starts the API. The last step is `exec node`: the API process replaces
+# this shell, so SIGTERM/SIGINT (to npm, to this process or to the whole group) reach it directly
+# and it drains in-flight requests before exiting (docs/operations.md).
 source "$(dirname "$0")/lib.sh"
 cd "$repo_root"
 install_deps
@@ -8,8 +11,11 @@ install_deps
 log "building the extension (Chrome MV3 and Firefox)"
 (cd extension && pnpm_run run build >/dev/null && pnpm_run run build:firefox >/dev/null)
 
+log "building the API (server/dist)"
+ensure_server_build
+
 log "migrating the database"
-(cd server && pnpm_run run db:migrate)
+(cd server && node --enable-source-maps dist/cli.js migrate)
 
 cat >&2 <<MSG
 
@@ -18,4 +24,4 @@ cat >&2 <<MSG
     Firefox: about:debugging → Load Temporary Add-on → $repo_root/extension/.output/firefox-mv2/manifest.json
 
 MSG
-cd server && exec "$repo_root/server/node_modules/.bin/tsx" src/main.ts
+cd server && exec node --enable-source-maps dist/main.js

@@ -4,6 +4,8 @@ import { backgroundHandlers } from '@/utils/background/handlers';
 import { extensionOrigin, lockIfIdle, onLock, onUnlock } from '@/utils/background/session';
 import { syncIfStale } from '@/utils/background/vault-service';
 import { z } from 'zod';
+import { applyLanguage, t } from '@/utils/i18n';
+import { displayItem } from '@/utils/storage';
 import { dispatchBackgroundMessage, isWireMessage, verifySender } from '@/utils/protocol';
 
 const autoLockAlarm = 'auto-lock';
@@ -19,12 +21,26 @@ const fillMenuId = 'secureaccess-fill';
 z.config({ jitless: true });
 
 export default defineBackground(() => {
+  // Messages the background writes (errors, the context menu) follow the chosen language; a
+  // worker woken by a message answers only once that language is loaded.
+  const languageReady = displayItem.getValue().then((display) => applyLanguage(display.language)).catch(() => undefined);
+  displayItem.watch((display) => {
+    void applyLanguage(display.language)
+      .catch(() => undefined)
+      .then(() => browser.contextMenus.update(fillMenuId, { title: t('contextMenuFill') }))
+      .catch(() => undefined);
+  });
+
   browser.runtime.onMessage.addListener((message, sender) => {
     if (!isWireMessage(message)) return undefined; // e.g. the offscreen document's own channel
     const verified = verifySender(sender, browser.runtime.id, extensionOrigin());
-    return dispatchBackgroundMessage(backgroundHandlers, message, verified, (error) => {
-      console.error('SecureAccess background error', error);
-    }).then((reply) => reply);
+    return languageReady
+      .then(() =>
+        dispatchBackgroundMessage(backgroundHandlers, message, verified, (error) => {
+          console.error('SecureAccess background error', error);
+        }),
+      )
+      .then((reply) => reply);
   });
 
   browser.alarms.create(autoLockAlarm, { periodInMinutes: autoLockPeriodMinutes });
@@ -44,7 +60,7 @@ export default defineBackground(() => {
   void lockIfIdle();
 
   browser.runtime.onInstalled.addListener(() => {
-    browser.contextMenus.create({ id: fillMenuId, title: 'Fill login with SecureAccess', contexts: ['editable'] });
+    void languageReady.then(() => browser.contextMenus.create({ id: fillMenuId, title: t('contextMenuFill'), contexts: ['editable'] }));
   });
   browser.contextMenus.onClicked.addListener((info, tab) => {
     if (info.menuItemId !== fillMenuId || tab?.id === undefined) return;

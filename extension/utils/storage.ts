@@ -1,5 +1,6 @@
 import { storage } from '#imports';
 import type { Account, Application, Preferences, UserKeys, UserSummary } from '@secureaccess/shared/contract';
+import type { TransferProgress } from './protocol';
 
 // Every persisted value of the extension, defined once (STYLE: extension). What is secret lives in
 // `session:` (memory only, cleared when the browser closes, and readable only by extension pages
@@ -74,6 +75,12 @@ export const signOutNoticeItem = storage.defineItem<string | null>('local:signOu
   version: 1,
 });
 
+/** The email of the last session, so the login form is filled in after a logout or a revoked session (not a secret). */
+export const lastEmailItem = storage.defineItem<string | null>('local:lastEmail', {
+  fallback: null,
+  version: 1,
+});
+
 /** Progress of a running login/unlock (the KDF takes a second or more): watched by the popup. */
 export interface AuthProgress {
   step: 'prelogin' | 'deriving-key' | 'signing-in' | 'unwrapping' | 'syncing' | 'registering';
@@ -92,7 +99,10 @@ export interface VaultCache {
 }
 export const vaultCacheItem = storage.defineItem<VaultCache | null>('local:vaultCache', {
   fallback: null,
-  version: 1,
+  version: 2,
+  // v2 = protocol v1.1 (url and folder are envelopes): a v1 cache is dropped, so the next sync
+  // fetches the whole vault, whose v1 rows come with legacyPlaintext and are upgraded then.
+  migrations: { 2: () => null },
 });
 
 /** The application catalogue (organisation policy, not secret), matched locally. */
@@ -100,6 +110,12 @@ export interface CatalogueCache {
   applications: Application[];
   /** Epoch milliseconds. */
   fetchedAt: number;
+  /** The ETag of `applications` (a conditional GET answers 304 while it is current); absent before v2 caches. */
+  etag?: string | null;
+  /** Epoch ms of the last successful revalidation (200 or 304). */
+  checkedAt?: number | null;
+  /** Epoch ms since when revalidation fails for want of the server (null: online). */
+  offlineSince?: number | null;
 }
 export const catalogueItem = storage.defineItem<CatalogueCache | null>('local:catalogue', {
   fallback: null,
@@ -146,3 +162,75 @@ export const usernameStepsItem = storage.defineItem<Record<string, { username: s
   'session:usernameSteps',
   { fallback: {}, version: 1 },
 );
+
+/**
+ * Single-use fill tickets (DESIGN §9): one tab, one frame, one account, the confirmations the
+ * person gave, and for a new-password form the generated password to fill. In storage.session so
+ * that a Chrome worker stopped between the person's click and the frame's claim does not lose it.
+ */
+export interface StoredFillTicket {
+  tabId: number;
+  frameId: number;
+  /** The account to fill; absent for a generated password alone (sign-up). */
+  uuid: string | null;
+  /** A generated password for the new-password (and confirmation) fields. */
+  generated: string | null;
+  confirmed: string[];
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+export const fillTicketsItem = storage.defineItem<Record<string, StoredFillTicket>>('session:fillTickets', {
+  fallback: {},
+  version: 1,
+});
+
+/**
+ * Open inline-UI sessions (menu, confirmation, save bar), keyed by the random token in the frame's
+ * src. In storage.session so a menu that is still open when the worker restarts keeps working.
+ */
+export interface StoredInlineSession {
+  tabId: number;
+  /** The frame holding the field (the menu itself is drawn by the top frame). */
+  frameId: number;
+  kind: 'menu' | 'confirm' | 'offer';
+  tabUrl: string;
+  accountUuid?: string;
+  confirm?: { keys: string[]; message: string; confirmed: string[] };
+  /** Why the field cannot be filled (shown instead of the accounts), when the frame said so. */
+  blocked?: string;
+  /** The form asks for a new password: 'sign-up' or 'change-password'. */
+  formKind?: 'login' | 'sign-up' | 'change-password';
+  /** A password generated for this menu (shown, then filled on a pick). */
+  generated?: string;
+  /** The frame id of the inline UI page that first presented the token (it owns it from then on). */
+  uiFrameId?: number;
+  createdAt: number;
+}
+export const inlineSessionsItem = storage.defineItem<Record<string, StoredInlineSession>>('session:inlineSessions', {
+  fallback: {},
+  version: 1,
+});
+
+/**
+ * How the extension looks and speaks: the `theme` and `language` preferences, copied here when
+ * they are read from or saved to the API. Kept after logout (nothing secret), so the login screen
+ * stays in the person's language and theme. Every extension page and the inline frames follow it.
+ */
+export interface DisplaySettings {
+  theme: Preferences['theme'];
+  language: Preferences['language'];
+}
+export const displayItem = storage.defineItem<DisplaySettings>('local:display', {
+  fallback: { theme: 'system', language: 'auto' },
+  version: 1,
+});
+
+// ---- transfer (import & export)
+/**
+ * The running import's progress (counts only, no row contents), so that a page polling after the
+ * service worker was stopped learns how far the import got (utils/background/transfer-service.ts).
+ */
+export const transferProgressItem = storage.defineItem<TransferProgress | null>('session:transferProgress', {
+  fallback: null,
+  version: 1,
+});

@@ -1,5 +1,5 @@
 -- SecureAccess: database and accounts for MySQL 8 / MariaDB 10.6+ (DESIGN §3).
--- Run once as an administrator, after replacing both passwords:
+-- Run once as an administrator, after replacing the three passwords:
 --   mysql -u root -p < migrations/sql/create-database.sql
 -- Then migrate as secureaccess_migrate and run the API as secureaccess_app:
 --   DATABASE_URL=mysql://secureaccess_migrate:…@db:3306/secureaccess npm run db:migrate
@@ -19,3 +19,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, LO
 CREATE USER IF NOT EXISTS 'secureaccess_app'@'%' IDENTIFIED BY 'CHANGE-ME-app-password';
 GRANT SELECT, INSERT, UPDATE, DELETE
   ON `secureaccess`.* TO 'secureaccess_app'@'%';
+
+-- Backups (docs/operations.md): `mysqldump --single-transaction --no-tablespaces` reads only.
+CREATE USER IF NOT EXISTS 'secureaccess_backup'@'%' IDENTIFIED BY 'CHANGE-ME-backup-password';
+GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES
+  ON `secureaccess`.* TO 'secureaccess_backup'@'%';

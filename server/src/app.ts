@@ -2,6 +2,7 @@
 // createApp separate from listen()), so tests run the real app in-process.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { MIMEType } from 'node:util';
 import { apiRoutes, ErrorCode } from '@secureaccess/shared/contract';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -14,7 +15,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { buildOpenApiDocument } from './http/openapi';
 import { requestIdMiddleware, requestIdOf } from './http/request-id';
 import { apiBasePath, createApiRouter, mountMethodNotAllowed } from './http/route';
-import type { Logger } from './logger';
+import { loggableUrl, type Logger } from './logger';
 import type { Secrets } from './secrets';
 
 export interface AppDeps {
@@ -32,13 +33,38 @@ const serverVersion: string = JSON.parse(
   readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'),
 ).version;
 
-/** A request with a body must declare it as JSON; JSON is all this API speaks. */
+/** The charset parameter of a Content-Type, lower-cased; null when the header does not parse. */
+function charsetOf(contentType: string): string | undefined | null {
+  try {
+    return new MIMEType(contentType).params.get('charset')?.toLowerCase() ?? undefined;
+  } catch {
+    return null;
+  }
+}
+
+/** A request with a body must declare it as JSON in UTF-8 (RFC 8259 §8.1); JSON is all this API speaks. */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
   // fetch() sends `Content-Length: 0` and no type for a POST without a body: that is no body
   // (read as `{}` by mountRoute), not a body of the wrong type.
   const empty = req.headers['content-length'] === '0' && !req.headers['content-type'];
   if (!empty && req.is('application/json') === false) {
     throw new AppError(ErrorCode.unsupportedMediaType, 415, 'Send the body as application/json');
+  }
+  const contentType = req.headers['content-type'];
+  if (contentType !== undefined) {
+    // body-parser would decode utf-16/utf-32 and anything iconv knows that starts with "utf-" (utf-7).
+    const charset = charsetOf(contentType);
+    if (charset === null || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')) {
+      throw new AppError(ErrorCode.unsupportedMediaType, 415, 'Send the body as UTF-8 (charset=utf-8 or none)');
+    }
+  }
+  next();
+};
+
+/** HTTP/1.1 requires Host (RFC 9112 §3.2); Node's own check answers with an empty body, so it is off. */
+const requireHost: RequestHandler = (req, _res, next) => {
+  if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+    throw new AppError(ErrorCode.badRequest, 400, 'The request has no Host header');
   }
   next();
 };
@@ -74,12 +100,13 @@ export function createApp(deps: AppDeps): Express {
       logger: deps.logger,
       genReqId: (req) => requestIdOf(req as express.Request),
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      // Method, path and caller only: headers and bodies stay out of the logs.
+      // Method, path (query values redacted but for an allow-list) and caller only: headers and
+      // bodies stay out of the logs.
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string; headers?: Record<string, string> }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: loggableUrl(req.url),
           remoteAddress: req.remoteAddress,
           userAgent: req.headers?.['user-agent'],
         }),
@@ -87,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+  app.use(requireHost);
   app.use(helmet());
   app.use(noStore);
   app.use(requireJsonBody);

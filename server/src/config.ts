@@ -61,6 +61,10 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().trim().min(1).default('secureaccess-extension'),
   DB_POOL_MAX: integer(1, 1000).default(10),
   DB_PING_TIMEOUT_MS: integer(100, 60_000).default(2000),
+  DB_TRANSACTION_ATTEMPTS: integer(1, 100).default(10),
+  // A stopped or frozen database must answer 503 quickly, not hang requests (docs/operations.md).
+  DB_CONNECT_TIMEOUT_MS: integer(100, 60_000).default(3000),
+  DB_QUERY_TIMEOUT_MS: integer(100, 600_000).default(10_000),
   JSON_BODY_LIMIT_BYTES: integer(1024, 64 * 1024 * 1024).default(1024 * 1024),
   TRUST_PROXY: trustProxy.default(false),
   CLEANUP_INTERVAL_SECONDS: integer(0, 7 * 24 * 60 * 60).default(60 * 60),
@@ -96,6 +100,12 @@ export interface Config {
   };
   dbPoolMax: number;
   dbPingTimeoutMs: number;
+  /** MySQL: runs in all of a transaction rolled back as a deadlock victim or a Galera certification conflict. */
+  dbTransactionAttempts: number;
+  /** MySQL: opening a connection (TCP + handshake) fails after this long. */
+  dbConnectTimeoutMs: number;
+  /** MySQL: one statement (or the wait for a pooled connection) fails after this long. */
+  dbQueryTimeoutMs: number;
   jsonBodyLimitBytes: number;
   trustProxy: boolean | number | string;
   cleanupIntervalSeconds: number;
@@ -150,6 +160,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     dbPoolMax: e.DB_POOL_MAX,
     dbPingTimeoutMs: e.DB_PING_TIMEOUT_MS,
+    dbTransactionAttempts: e.DB_TRANSACTION_ATTEMPTS,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    dbQueryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
     jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,

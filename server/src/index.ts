@@ -20,7 +20,8 @@ export {
   type RouteResult,
 } from './http/route';
 export { buildOpenApiDocument } from './http/openapi';
-export { createLogger, isSensitiveKey, redactSecrets, type Logger } from './logger';
+export { createHttpServer, maxHeaderBytes } from './http/server';
+export { createLogger, isSensitiveKey, loggableUrl, redactSecrets, type Logger } from './logger';
 export { runCleanup, startCleanupTimer } from './maintenance';
 export { loadSecrets, rotateJwtSigningKey, secretsFileName, SecretsError, type Secrets } from './secrets';
 // The vault service, for suites that drive it directly (the trash purge with a moved clock).
@@ -37,3 +38,5 @@ export {
 } from './components/auth';
 export { invalidateAllSessions, revokeSessions, sessionPolicy, type RevocationReason } from './components/sessions';
 export { findEnabledMfa } from './components/mfa';
+// The benches' login floor verifies with exactly these parameters.
+export { serverArgon2Params } from './components/auth';

@@ -75,6 +75,49 @@ export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<obje
   return copy;
 }
 
+// Query parameters whose values may appear in a log line: switches, page sizes and opaque
+// cursors. Everything else (a visited page's `url`, a search `q`, ids) is logged as its key only,
+// so no visited URL or search text reaches the logs (DESIGN §6a).
+const loggableQueryKeys = new Set([
+  'limit',
+  'cursor',
+  'since',
+  'includeDeleted',
+  'permanent',
+  'force',
+  'role',
+  'status',
+  'success',
+  'targetType',
+  'action',
+]);
+
+/**
+ * A request URL as it may be logged: the path, and the query string with every value outside
+ * the allow-list replaced by `[redacted]` (`/applications/match?url=[redacted]`).
+ */
+export function loggableUrl(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark === -1) return url;
+  const pairs = url
+    .slice(mark + 1)
+    .split('&')
+    .filter((pair) => pair.length > 0)
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const rawKey = equals === -1 ? pair : pair.slice(0, equals);
+      let key: string;
+      try {
+        key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+      } catch {
+        key = '';
+      }
+      if (!loggableQueryKeys.has(key)) return `${encodeURIComponent(key.slice(0, 40))}=${censor}`;
+      return pair.slice(0, 240);
+    });
+  return `${url.slice(0, mark)}?${pairs.join('&')}`;
+}
+
 export interface LoggerOptions {
   level: string;
   /** Where lines go (stdout by default); tests pass a stream that captures them. */
@@ -102,6 +145,32 @@ export function createLogger(options: LoggerOptions): Logger {
         log: (object) => redactSecrets(object) as Record<string, unknown>,
       },
     },
-    options.destination ?? pino.destination({ fd: 1, sync: true }),
+    options.destination ?? createStdoutDestination(),
   );
+}
+
+// Production logging is asynchronous: lines are buffered and written in chunks of at least
+// `logChunkBytes` (a synchronous write per request line cost ~6 % of the API's CPU under load),
+// and at least every `logFlushIntervalMs` so a quiet server's lines still appear promptly.
+const logChunkBytes = 4096;
+const logFlushIntervalMs = 1000;
+
+function createStdoutDestination(): DestinationStream {
+  const destination = pino.destination({ fd: 1, sync: false, minLength: logChunkBytes });
+  setInterval(() => destination.flush(), logFlushIntervalMs).unref();
+  return destination;
+}
+
+/**
+ * Writes out every buffered line (synchronously: it runs on the way out), then calls `done`. Call
+ * it before exiting (the shutdown path), or lines logged just before the exit are lost.
+ */
+export function flushLogger(logger: Logger, done: () => void): void {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as { flushSync?: () => void } | undefined;
+  try {
+    stream?.flushSync?.();
+  } catch (error) {
+    process.stderr.write(`flushing the log failed: ${(error as Error).message}\n`);
+  }
+  done();
 }

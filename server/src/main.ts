@@ -1,10 +1,13 @@
-// `npm start` / `tsx src/main.ts`: validate the configuration, open the database, refuse to run
-// on a schema with pending migrations, serve, and shut down gracefully on SIGTERM/SIGINT.
-import { createServer } from 'node:http';
+// `npm start` (node server/dist/main.js; `pnpm --filter @secureaccess/server run dev` runs it
+// from source with tsx): validate the configuration, open the database, refuse to run
+// on a schema with pending migrations, serve, and shut down gracefully on SIGTERM/SIGINT
+// (drain in-flight requests for up to SHUTDOWN_TIMEOUT_SECONDS, close the pool, exit 0).
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger } from './logger';
+import { createHttpServer } from './http/server';
+import { loggableError } from './db/availability';
+import { createLogger, flushLogger } from './logger';
 import { startCleanupTimer } from './maintenance';
 import { assertMigrated, fail, openConfiguredDatabase } from './startup';
 import { loadSecrets, SecretsError } from './secrets';
@@ -25,12 +28,12 @@ async function main(): Promise<void> {
     if (error instanceof SecretsError) fail(`Invalid secrets: ${error.message}`);
     throw error;
   }
-  const db = await openConfiguredDatabase(config);
+  const db = await openConfiguredDatabase(config, logger);
   await assertMigrated(db);
 
   const clock = () => new Date();
   const app = createApp({ config, db, logger, secrets, clock });
-  const server = createServer(app);
+  const server = createHttpServer(app);
   const cleanup = startCleanupTimer({ db, config, clock, logger });
 
   let stopping = false;
@@ -42,10 +45,10 @@ async function main(): Promise<void> {
     // Stop accepting; the callback runs once every in-flight request has been answered.
     server.close(() => {
       db.close()
-        .catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'))
+        .catch((error: unknown) => logger.error({ err: loggableError(error) }, 'closing the database failed'))
         .finally(() => {
           logger.info('stopped');
-          process.exit(0);
+          flushLogger(logger, () => process.exit(0));
         });
     });
     // Keep-alive sockets go idle after their last response; close them as they do.
@@ -56,6 +59,12 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutSeconds * 1000);
     deadline.unref();
+    // Closing the pool waits for the database; a frozen one must not keep the process forever.
+    const lastResort = setTimeout(() => {
+      logger.error('shutdown did not finish: exiting without closing the database');
+      process.exit(1);
+    }, (config.shutdownTimeoutSeconds + 10) * 1000);
+    lastResort.unref();
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

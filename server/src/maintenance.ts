@@ -3,6 +3,7 @@ import type { AppContext } from './components';
 import { purgeExpiredTrash } from './components/accounts/account-service';
 import { purgeEndedSessions } from './components/sessions/session-service';
 import { purgeExpiredRows, type CleanupResult } from './db';
+import { loggableError } from './db/availability';
 
 export async function runCleanup({
   db,
@@ -31,7 +32,7 @@ export function startCleanupTimer(context: Pick<AppContext, 'db' | 'config' | 'c
     running = true;
     runCleanup(context)
       .then((result) => context.logger.info({ cleanup: result }, 'cleanup finished'))
-      .catch((error: unknown) => context.logger.error({ err: error }, 'cleanup failed'))
+      .catch((error: unknown) => context.logger.error({ err: loggableError(error) }, 'cleanup failed'))
       .finally(() => {
         running = false;
       });

@@ -60,6 +60,9 @@ describe('session lifecycle: two-factor login, browser restart, revoked session'
     const popup = new PopupPage(await world.browser.openPopup());
     await popup.waitForPhase('logged-out');
     expect(await popup.page.locator('.sa-alert-warn').textContent()).toContain('Your session has ended');
+    // The email is filled in and the master password has the focus: one field to type.
+    expect(await popup.page.locator('input[name="email"]').inputValue()).toBe(world.person.email);
+    expect(await popup.page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('password');
     const local = await world.browser.storage('local');
     expect(local.refreshToken ?? null).toBeNull();
     expect((await world.browser.storage('session')).userKey ?? null).toBeNull();

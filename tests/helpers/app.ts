@@ -1,13 +1,14 @@
 // The real app (createApp) on a real, migrated database, listening on an ephemeral port, with a
 // test configuration (temp DATA_DIR), a movable clock and the log lines it wrote.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import {
   createApp,
+  createHttpServer,
   createLogger,
   loadConfig,
   loadSecrets,
@@ -140,7 +141,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const server = createServer(app);
+  const server = createHttpServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

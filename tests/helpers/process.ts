@@ -1,9 +1,18 @@
-// Runs the real server entry point (server/src/main.ts) as a child process, as an operator would.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Runs the real server as a child process, as an operator would: the production build
+// (server/dist/main.js and cli.js, compiled by server/build.mjs) under plain node.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-const tsx = path.join(repoRoot, 'server', 'node_modules', '.bin', 'tsx');
+
+let built = false;
+/** Compiles server/dist once per test process, from the sources under test. */
+export function ensureServerBuild(): void {
+  if (built) return;
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'server', 'build.mjs')], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`server/build.mjs failed: ${result.stderr}`);
+  built = true;
+}
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -15,12 +24,24 @@ export interface ServerProcess {
   listening(): Promise<string>;
 }
 
+export interface SpawnOptions {
+  /** Start the child as the leader of a new process group (to signal the whole group). */
+  detached?: boolean;
+}
+
 /** `env` is the whole environment besides PATH/HOME: nothing leaks in from the test runner's. */
-export function spawnServer(env: Record<string, string>, script = 'src/main.ts', args: string[] = []): ServerProcess {
-  const child = spawn(tsx, [script, ...args], {
+export function spawnServer(
+  env: Record<string, string>,
+  script = 'dist/main.js',
+  args: string[] = [],
+  options: SpawnOptions = {},
+): ServerProcess {
+  ensureServerBuild();
+  const child = spawn(process.execPath, ['--enable-source-maps', script, ...args], {
     cwd: path.join(repoRoot, 'server'),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let out = '';
   let err = '';
@@ -54,9 +75,9 @@ export function spawnServer(env: Record<string, string>, script = 'src/main.ts',
   };
 }
 
-/** Runs the CLI (server/src/cli.ts) to completion. */
+/** Runs the CLI (server/dist/cli.js) to completion. */
 export async function runCli(env: Record<string, string>, args: string[]) {
-  const run = spawnServer(env, 'src/cli.ts', args);
+  const run = spawnServer(env, 'dist/cli.js', args);
   const code = await run.exited;
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }

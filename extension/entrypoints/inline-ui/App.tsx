@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Logo } from '@/components/Logo';
+import { t } from '@/utils/i18n';
 import { askBackground } from '@/utils/messaging';
 import { ExtensionError, type FillOutcome, type InlineState } from '@/utils/protocol';
 
@@ -11,7 +12,7 @@ const clickGuardMs = 400;
 /** A frame the page keeps hidden this long is closed (a moment allows for layout and scrolling). */
 const hiddenCloseMs = 300;
 
-type Pending = { uuid: string; key: string; message: string; confirmed: string[] };
+type Pending = { uuid: string | null; keys: string[]; message: string; confirmed: string[] };
 
 export default function App({ token }: { token: string }) {
   const [state, setState] = useState<InlineState | null>(null);
@@ -27,7 +28,7 @@ export default function App({ token }: { token: string }) {
       .then((value) => {
         setState(value);
         if (value.kind === 'confirm') {
-          setPending({ uuid: value.accountUuid, key: value.key, message: value.message, confirmed: value.confirmed });
+          setPending({ uuid: value.accountUuid, keys: value.keys, message: value.message, confirmed: value.confirmed });
         }
       })
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
@@ -76,10 +77,63 @@ export default function App({ token }: { token: string }) {
 
   const guard = () => visible.current && performance.now() - shownAt.current >= clickGuardMs;
   const close = () => void askBackground('inline:close', { token }).catch(() => undefined);
+  const reload = () =>
+    askBackground('inline:state', { token })
+      .then(setState)
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
 
-  function handleOutcome(uuid: string, confirmed: string[], outcome: FillOutcome) {
+  // Keyboard: the field's ArrowDown focuses this frame (the top page calls iframe.focus()); the
+  // first account (or the unlock field) takes focus. Arrows move between accounts, Enter picks
+  // (a native button), Escape closes and sends focus back to the field.
+  useEffect(() => {
+    const focusFirst = () => {
+      const first = root.current?.querySelector<HTMLElement>('[role="option"], [data-testid="inline-unlock"] input, button.sa-btn');
+      if (first && !root.current?.contains(document.activeElement)) first.focus();
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        void askBackground('inline:close', { token, refocus: true }).catch(() => undefined);
+        return;
+      }
+      if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+      const options = Array.from(root.current?.querySelectorAll<HTMLElement>('[role="option"]') ?? []);
+      if (options.length === 0) return;
+      event.preventDefault();
+      const at = options.indexOf(document.activeElement as HTMLElement);
+      const next = event.key === 'ArrowDown' ? (at + 1) % options.length : (at - 1 + options.length) % options.length;
+      options[at === -1 ? 0 : next]!.focus();
+    };
+    window.addEventListener('focus', focusFirst);
+    window.addEventListener('keydown', onKey);
+    if (document.hasFocus()) focusFirst();
+    return () => {
+      window.removeEventListener('focus', focusFirst);
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [token, state]);
+
+  const [unlockPassword, setUnlockPassword] = useState('');
+  async function unlockInPlace(event: React.FormEvent) {
+    event.preventDefault();
+    if (!guard() || busy) return;
+    setBusy(true);
+    setNotice(null);
+    try {
+      // Typed here, in the extension's own frame: the page can neither read nor script it.
+      await askBackground('auth:unlock', { password: unlockPassword });
+      setUnlockPassword('');
+      await reload();
+    } catch (e) {
+      setNotice(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function handleOutcome(uuid: string | null, confirmed: string[], outcome: FillOutcome) {
     if (outcome.status === 'confirm') {
-      setPending({ uuid, key: outcome.key, message: outcome.message, confirmed });
+      setPending({ uuid, keys: outcome.keys, message: outcome.message, confirmed });
       shownAt.current = performance.now();
     } else if (outcome.status !== 'filled') {
       setPending(null);
@@ -87,7 +141,7 @@ export default function App({ token }: { token: string }) {
     }
   }
 
-  async function select(uuid: string, confirmed: string[] = []) {
+  async function select(uuid: string | null, confirmed: string[] = []) {
     if (!guard() || busy) return;
     setBusy(true);
     setNotice(null);
@@ -115,21 +169,21 @@ export default function App({ token }: { token: string }) {
     }
   }
 
-  let body: React.ReactNode = <span className="sa-spinner" aria-label="Loading" />;
-  let title = 'SecureAccess';
+  let body: React.ReactNode = <span className="sa-spinner" role="status" aria-label={t('common.loading')} />;
+  let title = t('extName');
   if (error) {
     body = <div className="sa-alert sa-alert-error" role="alert">{error}</div>;
   } else if (pending) {
-    title = 'Confirm fill';
+    title = t('inline.confirmTitle');
     body = (
       <div data-testid="inline-confirm">
         <div className="sa-alert sa-alert-warn" role="alert">{pending.message}</div>
         <div className="inline-actions">
           <button className="sa-btn" onClick={() => (guard() ? (setPending(null), state?.kind === 'confirm' && close()) : undefined)}>
-            Cancel
+            {t('common.cancel')}
           </button>
-          <button className="sa-btn sa-btn-primary" disabled={busy} onClick={() => void select(pending.uuid, [...pending.confirmed, pending.key])}>
-            Fill anyway
+          <button className="sa-btn sa-btn-primary" disabled={busy} onClick={() => void select(pending.uuid, [...pending.confirmed, ...pending.keys])}>
+            {t('vault.fillAnyway')}
           </button>
         </div>
       </div>
@@ -139,57 +193,69 @@ export default function App({ token }: { token: string }) {
   } else if (state?.kind === 'menu') {
     title = state.host;
     if (state.phase === 'locked') {
-      body = <p className="sa-muted">SecureAccess is locked. Click the SecureAccess icon in the toolbar to unlock it.</p>;
+      body = (
+        <form data-testid="inline-unlock" onSubmit={(event) => void unlockInPlace(event)}>
+          <label className="sa-muted" htmlFor="inline-unlock-password">
+            {t('inline.locked')}
+          </label>
+          <input
+            id="inline-unlock-password"
+            className="sa-input"
+            type="password"
+            autoComplete="current-password"
+            aria-label={t('inline.masterPassword')}
+            value={unlockPassword}
+            onChange={(event) => setUnlockPassword(event.target.value)}
+            required
+          />
+          <div className="inline-actions">
+            <button className="sa-btn sa-btn-primary" type="submit" disabled={busy || unlockPassword === ''}>
+              {t('inline.unlock')}
+            </button>
+          </div>
+        </form>
+      );
     } else if (state.phase !== 'unlocked') {
-      body = <p className="sa-muted">Log in to SecureAccess from the toolbar icon to fill this form.</p>;
+      body = <p className="sa-muted">{t('inline.loggedOut')}</p>;
     } else if (state.blocked) {
       body = <div className="sa-alert sa-alert-error" role="alert" data-testid="inline-blocked">{state.blocked}</div>;
+    } else if (state.formKind !== 'login') {
+      body = <NewPasswordMenu state={state} busy={busy} onSelect={(uuid) => void select(uuid)} />;
     } else if (state.accounts.length === 0) {
-      body = <p className="sa-muted">No saved login for {state.host}. Log in and SecureAccess will offer to save it.</p>;
+      body = <p className="sa-muted">{t('inline.noLogin', { host: state.host })}</p>;
     } else {
       body = (
-        <div role="listbox" aria-label="Accounts">
+        <div role="listbox" aria-label={t('inline.accounts')}>
           {state.accounts.map((account) => (
-            <button
-              key={account.uuid}
-              role="option"
-              aria-selected="false"
-              className="inline-account"
-              data-testid="inline-account"
-              disabled={busy}
-              onClick={() => void select(account.uuid)}
-            >
-              <span className="inline-avatar">{(account.name[0] ?? '?').toUpperCase()}</span>
-              <span>
-                <b>{account.username || '(no username)'}</b>
-                <small>{account.name}</small>
-              </span>
-            </button>
+            <AccountOption key={account.uuid} account={account} busy={busy} onSelect={() => void select(account.uuid)} />
           ))}
         </div>
       );
     }
+    if (state.offline) body = (<>{body}<p className="sa-muted" role="status" data-testid="inline-offline">{state.offline}</p></>);
     if (notice) body = (<>{body}<div className="sa-alert sa-alert-error" role="alert">{notice}</div></>);
   } else if (state?.kind === 'offer') {
     const { offer } = state;
-    title = offer.action === 'save' ? 'Save login?' : 'Update password?';
+    title = offer.action === 'save' ? t('inline.saveTitle') : t('inline.updateTitle');
     body = (
       <div data-testid="inline-offer">
         <p style={{ margin: '0 0 4px' }}>
-          {offer.action === 'save' ? 'Save the login for ' : 'Update the saved password for '}
-          <b>{offer.username || '(no username)'}</b> on <b>{offer.applicationName}</b>?
+          {t(offer.action === 'save' ? 'inline.saveQuestion' : 'inline.updateQuestion', {
+            username: offer.username || t('common.noUsername'),
+            application: offer.applicationName,
+          })}
         </p>
         {!offer.canSave && <div className="sa-alert sa-alert-warn">{offer.reason}</div>}
         <div className="inline-actions">
           <button className="sa-btn sa-btn-link" disabled={busy} onClick={() => void answerOffer('never')}>
-            Never for this site
+            {t('inline.never')}
           </button>
           <button className="sa-btn" disabled={busy} onClick={() => void answerOffer('dismiss')}>
-            Not now
+            {t('inline.notNow')}
           </button>
           {offer.canSave && (
             <button className="sa-btn sa-btn-primary" disabled={busy} onClick={() => void answerOffer(offer.action)}>
-              {offer.action === 'save' ? 'Save' : 'Update'}
+              {offer.action === 'save' ? t('inline.save') : t('inline.update')}
             </button>
           )}
         </div>
@@ -201,11 +267,60 @@ export default function App({ token }: { token: string }) {
     <div className="inline" ref={root}>
       <div className="inline-head">
         <Logo label={title} />
-        <button className="inline-close" aria-label="Close" onClick={close}>
+        <button className="inline-close" aria-label={t('common.close')} onClick={close}>
           ×
         </button>
       </div>
       <div className="inline-body">{body}</div>
+    </div>
+  );
+}
+
+type MenuState = Extract<InlineState, { kind: 'menu' }>;
+
+/** One account of the menu (a login's, or the account a change-password form changes). */
+function AccountOption({ account, busy, onSelect }: { account: MenuState['accounts'][number]; busy: boolean; onSelect: () => void }) {
+  return (
+    <button role="option" aria-selected="false" className="inline-account" data-testid="inline-account" disabled={busy} onClick={onSelect}>
+      <span className="inline-avatar">{(account.name[0] ?? '?').toUpperCase()}</span>
+      <span>
+        <b>{account.username || t('common.noUsername')}</b>
+        <small>{account.name}</small>
+      </span>
+    </button>
+  );
+}
+
+/**
+ * The menu on a sign-up or change-password form: a strong password the site's rules accept and,
+ * on a change, the site's accounts (picking one fills its current password and the new one).
+ */
+function NewPasswordMenu({ state, busy, onSelect }: { state: MenuState; busy: boolean; onSelect: (uuid: string | null) => void }) {
+  const { generated, accounts, formKind } = state;
+  if (!generated) return <p className="sa-alert sa-alert-warn" role="status" data-testid="inline-no-generated">{t('inline.noGenerated')}</p>;
+  const changing = formKind === 'change-password' && accounts.length > 0;
+  return (
+    <div data-testid="inline-new-password">
+      {changing && <p className="sa-muted inline-help">{t('inline.changeHelp')}</p>}
+      <div role="listbox" aria-label={changing ? t('inline.accounts') : t('inline.generatedTitle')}>
+        {changing &&
+          accounts.map((account) => <AccountOption key={account.uuid} account={account} busy={busy} onSelect={() => onSelect(account.uuid)} />)}
+        <button
+          role="option"
+          aria-selected="false"
+          className="inline-account"
+          data-testid="inline-generated"
+          disabled={busy}
+          onClick={() => onSelect(null)}
+        >
+          <span className="inline-avatar" aria-hidden="true">★</span>
+          <span>
+            <b>{changing ? t('inline.useGeneratedOnly') : t('inline.useGenerated')}</b>
+            <small className="inline-generated" data-testid="inline-generated-value">{generated}</small>
+          </span>
+        </button>
+      </div>
+      {!changing && <p className="sa-muted inline-help">{t('inline.generatedHelp')}</p>}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Logo } from '@/components/Logo';
+import { t } from '@/utils/i18n';
 import { askBackground } from '@/utils/messaging';
 import type { StatusView } from '@/utils/protocol';
-import { LoginScreen, RecoveryCodeScreen, ServerSetup, SignUpScreen, UnlockScreen } from './AuthScreens';
+import { ForgotPasswordScreen, LoginScreen, RecoveryCodeScreen, ServerSetup, SignUpScreen, UnlockScreen } from './AuthScreens';
 import { Vault } from './Vault';
 
 /**
@@ -19,8 +20,11 @@ async function targetTabId(): Promise<number | null> {
 export default function App() {
   const [status, setStatus] = useState<StatusView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [screen, setScreen] = useState<'auto' | 'signup' | 'server'>('auto');
+  const [screen, setScreen] = useState<'auto' | 'signup' | 'server' | 'forgot'>('auto');
   const [recoveryCode, setRecoveryCode] = useState<string | null>(null);
+  // Forgot master password: the email typed on the login screen, and whether the code shown is a recovery's new one.
+  const [forgotEmail, setForgotEmail] = useState('');
+  const [afterReset, setAfterReset] = useState(false);
   const [tabId, setTabId] = useState<number | null>(null);
   const [panel, setPanel] = useState<'vault' | 'generator'>('vault');
 
@@ -47,14 +51,16 @@ export default function App() {
     await reload();
   }
 
-  let content: React.ReactNode = <span className="sa-spinner" aria-label="Loading" />;
+  let content: React.ReactNode = <span className="sa-spinner" role="status" aria-label={t('common.loading')} />;
   if (loadError) content = <div className="sa-alert sa-alert-error">{loadError}</div>;
   else if (recoveryCode) {
     content = (
       <RecoveryCodeScreen
         code={recoveryCode}
+        afterReset={afterReset}
         onDone={() => {
           setRecoveryCode(null);
+          setAfterReset(false);
           setScreen('auto');
           void reload();
         }}
@@ -71,16 +77,41 @@ export default function App() {
           }}
         />
       );
+    } else if ((status.phase === 'logged-out' || status.phase === 'locked') && screen === 'forgot') {
+      const known = status.phase === 'locked' ? (status.user?.email ?? '') : '';
+      content = (
+        <ForgotPasswordScreen
+          email={known || forgotEmail}
+          emailKnown={known !== ''}
+          onReset={(code) => {
+            setAfterReset(true);
+            setRecoveryCode(code);
+          }}
+          onCancel={() => setScreen('auto')}
+        />
+      );
     } else if (status.phase === 'logged-out' && screen === 'signup') {
       content = <SignUpScreen onRegistered={setRecoveryCode} onCancel={() => setScreen('auto')} />;
     } else if (status.phase === 'logged-out') {
       content = (
-        <LoginScreen notice={status.notice} onDone={() => void reload()} onSignUp={() => setScreen('signup')} onChangeServer={() => setScreen('server')} />
+        <LoginScreen
+          notice={status.notice}
+          initialEmail={status.lastEmail ?? ''}
+          onDone={() => void reload()}
+          onSignUp={() => setScreen('signup')}
+          onChangeServer={() => setScreen('server')}
+          onForgot={(email) => {
+            setForgotEmail(email);
+            setScreen('forgot');
+          }}
+        />
       );
     } else if (status.phase === 'locked') {
-      content = <UnlockScreen email={status.user?.email ?? ''} onDone={() => void reload()} />;
+      content = <UnlockScreen email={status.user?.email ?? ''} onDone={() => void reload()} onForgot={() => setScreen('forgot')} />;
     } else {
-      content = <Vault tabId={tabId} panel={panel} setPanel={setPanel} onSessionEnded={() => void reload()} />;
+      content = (
+        <Vault tabId={tabId} canWrite={status.user?.role !== 'reader'} panel={panel} setPanel={setPanel} onSessionEnded={() => void reload()} />
+      );
     }
   }
 
@@ -91,14 +122,17 @@ export default function App() {
         <Logo />
         {unlocked && (
           <div className="popup-head-actions">
-            <button className="icon-btn" onClick={() => setPanel(panel === 'generator' ? 'vault' : 'generator')} title="Password generator">
-              Generator
+            <button className="icon-btn" onClick={() => setPanel(panel === 'generator' ? 'vault' : 'generator')} title={t('popup.generatorTitle')}>
+              {t('popup.generator')}
             </button>
-            <button className="icon-btn" onClick={() => void lock()} title="Lock the vault" data-testid="lock">
-              Lock
+            <button className="icon-btn" onClick={() => void browser.runtime.openOptionsPage()} data-testid="open-options">
+              {t('options.openOptions')}
             </button>
-            <button className="icon-btn" onClick={() => void logout()} title="Log out" data-testid="logout">
-              Log out
+            <button className="icon-btn" onClick={() => void lock()} title={t('popup.lockTitle')} data-testid="lock">
+              {t('popup.lock')}
+            </button>
+            <button className="icon-btn" onClick={() => void logout()} title={t('popup.logout')} data-testid="logout">
+              {t('popup.logout')}
             </button>
           </div>
         )}

@@ -1,15 +1,19 @@
 import { useEffect, useState } from 'react';
+import { RecoveryCodeView } from '@/components/CodeSheet';
+import { PasswordField } from '@/components/PasswordField';
 import { useAsyncAction } from '@/hooks/useAsyncAction';
+import { useFormFields } from '@/hooks/useFormFields';
+import { t } from '@/utils/i18n';
 import { askBackground } from '@/utils/messaging';
 import { authProgressItem, type AuthProgress } from '@/utils/storage';
 
-const stepLabels: Record<AuthProgress['step'], string> = {
-  prelogin: 'Contacting the server…',
-  'deriving-key': 'Deriving your key from the master password (argon2id, 64 MiB)…',
-  'signing-in': 'Signing in…',
-  unwrapping: 'Unlocking your vault key…',
-  syncing: 'Syncing your vault…',
-  registering: 'Creating your account…',
+const stepLabels: Record<AuthProgress['step'], () => string> = {
+  prelogin: () => t('auth.progress.prelogin'),
+  'deriving-key': () => t('auth.progress.derivingKey'),
+  'signing-in': () => t('auth.progress.signingIn'),
+  unwrapping: () => t('auth.progress.unwrapping'),
+  syncing: () => t('auth.progress.syncing'),
+  registering: () => t('auth.progress.registering'),
 };
 
 /** Live progress of a login/unlock: the key derivation takes a second or two on purpose. */
@@ -31,8 +35,8 @@ export function AuthProgressView({ active }: { active: boolean }) {
     <div className="progress" role="status" data-testid="auth-progress">
       <span className="sa-spinner" />
       <span>
-        {progress ? stepLabels[progress.step] : 'Working…'}
-        {progress && <span className="sa-muted"> {((now - progress.startedAt) / 1000).toFixed(1)} s</span>}
+        {progress ? stepLabels[progress.step]() : t('common.working')}
+        {progress && <span className="sa-muted"> {t('common.seconds', { count: ((now - progress.startedAt) / 1000).toFixed(1) })}</span>}
       </span>
     </div>
   );
@@ -60,10 +64,10 @@ export function ServerSetup({ initialUrl, onDone }: { initialUrl: string; onDone
   }
   return (
     <form onSubmit={submit}>
-      <h2 className="screen-title">Connect to your server</h2>
-      <p className="screen-sub">SecureAccess keeps your encrypted vault on a server you choose. It never sees your master password.</p>
+      <h2 className="screen-title">{t('auth.server.title')}</h2>
+      <p className="screen-sub">{t('auth.server.intro')}</p>
       <label className="sa-field">
-        <span>Server address</span>
+        <span>{t('auth.server.address')}</span>
         <input className="sa-input" name="serverUrl" value={url} onChange={(e) => setUrl(e.target.value)} autoFocus />
       </label>
       <ErrorAlert error={error} />
@@ -73,14 +77,22 @@ export function ServerSetup({ initialUrl, onDone }: { initialUrl: string; onDone
         </div>
       )}
       <button className="sa-btn sa-btn-primary" type="submit" disabled={busy}>
-        {busy ? 'Checking…' : 'Continue'}
+        {busy ? t('auth.server.checking') : t('common.continue')}
       </button>
     </form>
   );
 }
 
-export function LoginScreen(props: { notice: string | null; onDone: () => void; onSignUp: () => void; onChangeServer: () => void }) {
-  const [email, setEmail] = useState('');
+export function LoginScreen(props: {
+  notice: string | null;
+  /** The last session's email (after a logout or a revoked session): filled in, the password takes focus. */
+  initialEmail: string;
+  onDone: () => void;
+  onSignUp: () => void;
+  onChangeServer: () => void;
+  onForgot: (email: string) => void;
+}) {
+  const [email, setEmail] = useState(props.initialEmail);
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [mfa, setMfa] = useState(false);
@@ -96,22 +108,19 @@ export function LoginScreen(props: { notice: string | null; onDone: () => void; 
   }
   return (
     <form onSubmit={submit}>
-      <h2 className="screen-title">{mfa ? 'Two-step verification' : 'Log in'}</h2>
+      <h2 className="screen-title">{mfa ? t('auth.login.mfaTitle') : t('auth.login.title')}</h2>
       {props.notice && !mfa && <div className="sa-alert sa-alert-warn">{props.notice}</div>}
       {!mfa ? (
         <>
           <label className="sa-field">
-            <span>Email</span>
-            <input className="sa-input" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus required />
+            <span>{t('common.email')}</span>
+            <input className="sa-input" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus={props.initialEmail === ''} required />
           </label>
-          <label className="sa-field">
-            <span>Master password</span>
-            <input className="sa-input" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-          </label>
+          <PasswordField label={t('common.masterPassword')} name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus={props.initialEmail !== ''} required />
         </>
       ) : (
         <label className="sa-field">
-          <span>Code from your authenticator app (or a backup code)</span>
+          <span>{t('auth.login.mfaCode')}</span>
           <input className="sa-input" name="mfaCode" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} autoFocus required />
         </label>
       )}
@@ -119,31 +128,48 @@ export function LoginScreen(props: { notice: string | null; onDone: () => void; 
       <ErrorAlert error={error} />
       <div className="row-between">
         <button className="sa-btn sa-btn-primary" type="submit" disabled={busy}>
-          {mfa ? 'Verify' : 'Log in'}
+          {mfa ? t('auth.login.verify') : t('auth.login.submit')}
         </button>
-        {!mfa && (
+        {!mfa ? (
           <span>
             <button type="button" className="sa-btn sa-btn-link" onClick={props.onSignUp}>
-              Create account
+              {t('auth.login.createAccount')}
             </button>
             <button type="button" className="sa-btn sa-btn-link" onClick={props.onChangeServer}>
-              Server
+              {t('auth.login.server')}
             </button>
           </span>
+        ) : (
+          <button
+            type="button"
+            className="sa-btn sa-btn-link"
+            onClick={() => {
+              setMfa(false);
+              setCode('');
+            }}
+          >
+            {t('common.back')}
+          </button>
         )}
       </div>
+      {!mfa && (
+        <p className="forgot-link">
+          <button type="button" className="sa-btn sa-btn-link" onClick={() => props.onForgot(email)}>
+            {t('security.forgot.link')}
+          </button>
+        </p>
+      )}
     </form>
   );
 }
 
 export function SignUpScreen({ onRegistered, onCancel }: { onRegistered: (recoveryCode: string) => void; onCancel: () => void }) {
-  const [form, setForm] = useState({ firstName: '', lastName: '', email: '', password: '', confirm: '' });
+  const { form, set } = useFormFields({ firstName: '', lastName: '', email: '', password: '', confirm: '' });
   const { busy, error, setError, run } = useAsyncAction();
-  const set = (key: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [key]: e.target.value });
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     if (form.password !== form.confirm) {
-      setError('The two passwords do not match.');
+      setError(t('auth.signup.mismatch'));
       return;
     }
     const answer = await run(() =>
@@ -153,67 +179,131 @@ export function SignUpScreen({ onRegistered, onCancel }: { onRegistered: (recove
   }
   return (
     <form onSubmit={submit}>
-      <h2 className="screen-title">Create your account</h2>
-      <p className="screen-sub">Your master password never leaves this browser. If you forget it, only the recovery code can get you back in.</p>
+      <h2 className="screen-title">{t('auth.signup.title')}</h2>
+      <p className="screen-sub">{t('auth.signup.intro')}</p>
       <div className="row">
         <label className="sa-field" style={{ flex: 1 }}>
-          <span>First name</span>
+          <span>{t('auth.signup.firstName')}</span>
           <input className="sa-input" name="firstName" value={form.firstName} onChange={set('firstName')} required autoFocus />
         </label>
         <label className="sa-field" style={{ flex: 1 }}>
-          <span>Last name</span>
+          <span>{t('auth.signup.lastName')}</span>
           <input className="sa-input" name="lastName" value={form.lastName} onChange={set('lastName')} required />
         </label>
       </div>
       <label className="sa-field">
-        <span>Email</span>
+        <span>{t('common.email')}</span>
         <input className="sa-input" name="email" type="email" value={form.email} onChange={set('email')} required />
       </label>
-      <label className="sa-field">
-        <span>Master password (at least 12 characters)</span>
-        <input className="sa-input" name="password" type="password" autoComplete="new-password" value={form.password} onChange={set('password')} minLength={12} required />
-      </label>
-      <label className="sa-field">
-        <span>Confirm master password</span>
-        <input className="sa-input" name="confirm" type="password" autoComplete="new-password" value={form.confirm} onChange={set('confirm')} required />
-      </label>
+      <PasswordField label={t('auth.signup.passwordHint')} name="password" autoComplete="new-password" value={form.password} onChange={set('password')} minLength={12} required />
+      <PasswordField label={t('auth.signup.confirm')} name="confirm" autoComplete="new-password" value={form.confirm} onChange={set('confirm')} required />
       <AuthProgressView active={busy} />
       <ErrorAlert error={error} />
       <div className="row-between">
         <button className="sa-btn sa-btn-primary" type="submit" disabled={busy}>
-          Create account
+          {t('auth.signup.submit')}
         </button>
         <button type="button" className="sa-btn sa-btn-link" onClick={onCancel}>
-          I have an account
+          {t('auth.signup.haveAccount')}
         </button>
       </div>
     </form>
   );
 }
 
-export function RecoveryCodeScreen({ code, onDone }: { code: string; onDone: () => void }) {
+/** The recovery code, once: after sign-up, and the new one after a recovery (`afterReset`). */
+export function RecoveryCodeScreen({ code, onDone, afterReset = false }: { code: string; onDone: () => void; afterReset?: boolean }) {
   const [saved, setSaved] = useState(false);
   return (
     <div className="stack">
-      <h2 className="screen-title">Your recovery code</h2>
+      <h2 className="screen-title">{afterReset ? t('security.forgot.newCodeTitle') : t('auth.recovery.title')}</h2>
+      {afterReset && (
+        <div className="sa-alert sa-alert-ok" role="status" data-testid="recovery-done">
+          {t('security.forgot.done')}
+        </div>
+      )}
       <p className="screen-sub" style={{ margin: 0 }}>
-        This is shown <b>once</b>. Write it down or store it somewhere safe. It is the only way back into your vault if you forget
-        your master password — without it, nothing can be recovered.
+        {afterReset ? t('security.forgot.newCodeShownOnce') : t('auth.recovery.shownOnce')}
       </p>
-      <div className="recovery-code" data-testid="recovery-code">
-        {code}
-      </div>
+      <RecoveryCodeView code={code} />
       <label className="check">
-        <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} name="savedRecovery" /> I have stored my recovery code
+        <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} name="savedRecovery" /> {t('auth.recovery.stored')}
       </label>
       <button className="sa-btn sa-btn-primary" disabled={!saved} onClick={onDone}>
-        Continue to my vault
+        {afterReset ? t('security.forgot.continueToLogin') : t('auth.recovery.continue')}
       </button>
     </div>
   );
 }
 
-export function UnlockScreen({ email, onDone }: { email: string; onDone: () => void }) {
+/**
+ * Forgot the master password (DESIGN §5a): with the recovery code a new one is set and the vault
+ * stays as it is; without the code nothing can be recovered, and the screen says so first.
+ */
+export function ForgotPasswordScreen(props: { email: string; emailKnown: boolean; onReset: (recoveryCode: string) => void; onCancel: () => void }) {
+  const { form, set } = useFormFields({ email: props.email, code: '', password: '', confirm: '' });
+  const { busy, error, setError, run } = useAsyncAction();
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    if (form.password !== form.confirm) {
+      setError(t('auth.signup.mismatch'));
+      return;
+    }
+    const answer = await run(() =>
+      askBackground('recovery:reset', { email: props.emailKnown ? undefined : form.email, recoveryCode: form.code, newPassword: form.password }),
+    );
+    if (answer) props.onReset(answer.recoveryCode);
+  }
+  return (
+    <form onSubmit={submit}>
+      <h2 className="screen-title">{t('security.forgot.title')}</h2>
+      <p className="screen-sub">{t('security.forgot.intro')}</p>
+      <div className="sa-alert sa-alert-warn" data-testid="no-code-warning">
+        {t('security.forgot.withoutCode')}
+      </div>
+      {props.emailKnown ? (
+        <p className="screen-sub">{t('security.forgot.forEmail', { email: props.email })}</p>
+      ) : (
+        <label className="sa-field">
+          <span>{t('common.email')}</span>
+          <input className="sa-input" name="email" type="email" autoComplete="username" value={form.email} onChange={set('email')} required />
+        </label>
+      )}
+      <label className="sa-field">
+        <span>{t('security.forgot.code')}</span>
+        <input
+          className="sa-input recovery-input"
+          name="recoveryCode"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+          value={form.code}
+          onChange={set('code')}
+          aria-describedby="recovery-code-help"
+          autoFocus
+          required
+        />
+        <small id="recovery-code-help" className="sa-muted">
+          {t('security.forgot.codeHelp')}
+        </small>
+      </label>
+      <PasswordField label={t('security.password.new')} name="newPassword" autoComplete="new-password" value={form.password} onChange={set('password')} minLength={12} required />
+      <PasswordField label={t('security.password.confirm')} name="confirmPassword" autoComplete="new-password" value={form.confirm} onChange={set('confirm')} required />
+      <AuthProgressView active={busy} />
+      <ErrorAlert error={error} />
+      <div className="row-between">
+        <button className="sa-btn sa-btn-primary" type="submit" disabled={busy}>
+          {t('security.forgot.submit')}
+        </button>
+        <button type="button" className="sa-btn sa-btn-link" onClick={props.onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function UnlockScreen({ email, onDone, onForgot }: { email: string; onDone: () => void; onForgot: () => void }) {
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAsyncAction();
   async function submit(event: React.FormEvent) {
@@ -230,22 +320,24 @@ export function UnlockScreen({ email, onDone }: { email: string; onDone: () => v
   }
   return (
     <form onSubmit={submit}>
-      <h2 className="screen-title">Vault locked</h2>
-      <p className="screen-sub">Logged in as {email}. Enter your master password to unlock.</p>
-      <label className="sa-field">
-        <span>Master password</span>
-        <input className="sa-input" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus required />
-      </label>
+      <h2 className="screen-title">{t('auth.unlock.title')}</h2>
+      <p className="screen-sub">{t('auth.unlock.loggedInAs', { email })}</p>
+      <PasswordField label={t('common.masterPassword')} name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus required />
       <AuthProgressView active={busy} />
       <ErrorAlert error={error} />
       <div className="row-between">
         <button className="sa-btn sa-btn-primary" type="submit" disabled={busy}>
-          Unlock
+          {t('auth.unlock.submit')}
         </button>
         <button type="button" className="sa-btn sa-btn-link" onClick={() => void logout()}>
-          Log out
+          {t('auth.unlock.logout')}
         </button>
       </div>
+      <p className="forgot-link">
+        <button type="button" className="sa-btn sa-btn-link" onClick={onForgot}>
+          {t('security.forgot.link')}
+        </button>
+      </p>
     </form>
   );
 }

@@ -1,11 +1,12 @@
 import React from 'react';
 import ReactDOM from 'react-dom/client';
+import { DisplayRoot } from '@/components/DisplayRoot';
 import '@/components/theme.css';
 import './style.css';
 import App from './App';
 
 ReactDOM.createRoot(document.getElementById('root')!).render(
   <React.StrictMode>
-    <App />
+    <DisplayRoot app={App} />
   </React.StrictMode>,
 );

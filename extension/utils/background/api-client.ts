@@ -18,7 +18,7 @@ type PartInput<T, Part extends string> = T extends { request: { [P in Part]: inf
   : undefined;
 
 type SuccessOf<T> = T extends { responses: infer Rs }
-  ? { [S in keyof Rs]: S extends 200 | 201 | 204 ? (Rs[S] extends z.ZodType ? z.output<Rs[S]> : undefined) : never }[keyof Rs]
+  ? { [S in keyof Rs]: S extends 200 | 201 | 204 | 304 ? (Rs[S] extends z.ZodType ? z.output<Rs[S]> : undefined) : never }[keyof Rs]
   : never;
 
 type OptionalKeys<T> = { [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined> } & {
@@ -152,6 +152,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         }
       }
       const schema = route.responses[response.status];
+      // 304 Not Modified answers a conditional request the contract lists it for: no body.
+      if (response.status === 304 && schema === null) return undefined as never;
       if (response.ok && schema !== undefined) {
         if (schema === null) return undefined as never;
         const parsed = schema.safeParse(json);

@@ -6,21 +6,51 @@
 
 import { browser } from 'wxt/browser';
 import { encodeBase64, randomBytes } from '@secureaccess/shared/crypto';
+import { defaultCharactersOptions, generateForSite, generatorOptionsOf } from '@secureaccess/shared/generator';
 import { decideSaveOffer, isNeverSite } from '../forms/submit';
-import { confirmationKey, type ConfirmReason } from '../forms/plan-fill';
+import { fillConfirmations, refusalForAccess, unconfirmed, type FillApplication } from '../forms/plan-fill';
 import { registrableDomain } from '../forms/registrable-domain';
-import { describeConfirmation } from '../fill-messages';
+import { describeConfirmation, describeRefusal } from '../fill-messages';
+import { t } from '../i18n';
 import { askContent } from '../messaging';
 import {
   ExtensionError,
+  type FieldAnchorView,
+  type FillTargetView,
+  type FrameProbeView,
+  type MenuAnchorView,
+  type NewPasswordFormView,
+  type FormKind,
   type ClaimedFill,
   type FillOutcome,
   type InlineState,
   type VerifiedSender,
 } from '../protocol';
-import { neverSitesItem, pendingOffersItem, usernameStepsItem, type PendingOffer } from '../storage';
-import { currentUserKey, explained, holder, requireUserKey, status } from './session';
-import { accessOf, hostOf, markUsed, pageMatcher, saveAccount, syncIfStale, toView, vault } from './vault-service';
+import {
+  fillTicketsItem,
+  inlineSessionsItem,
+  neverSitesItem,
+  pendingOffersItem,
+  usernameStepsItem,
+  type PendingOffer,
+  type StoredFillTicket,
+  type StoredInlineSession,
+} from '../storage';
+import { pickFrame, type RankedFrame } from './frame-choice';
+import { judgeFrameChain, type FrameChainResult } from './frame-visibility';
+import { currentUserKey, explained, holder, preferences as sessionPreferences, requireUserKey, status } from './session';
+import {
+  accessOf,
+  catalogueFreshness,
+  hostOf,
+  markUsed,
+  pageMatcher,
+  revalidateCatalogue,
+  saveAccount,
+  syncIfStale,
+  toView,
+  vault,
+} from './vault-service';
 import type { VaultItem } from './vault-index';
 
 type ContentSender = Extract<VerifiedSender, { kind: 'content' }>;
@@ -31,29 +61,9 @@ const inlineSessionTtlMs = 10 * 60_000; // an open menu or offer bar
 const offerTtlMs = 3 * 60_000; // a submitted login can be saved for 3 minutes
 const usernameStepTtlMs = 5 * 60_000; // first step of a multi-step login → its password step
 const offerShowDelayMs = 600; // let a navigation that follows the submit start first
+const probeTimeoutMs = 1500; // a frame still loading does not hold up the fill
 
-interface Ticket {
-  tabId: number;
-  frameId: number;
-  uuid: string;
-  confirmed: string[];
-  expiresAt: number;
-}
-
-interface InlineSession {
-  tabId: number;
-  frameId: number;
-  kind: 'menu' | 'confirm' | 'offer';
-  tabUrl: string;
-  accountUuid?: string;
-  confirm?: { key: string; message: string; confirmed: string[] };
-  /** The frame id of the inline UI page that first presented the token (it owns it from then on). */
-  uiFrameId?: number;
-  createdAt: number;
-}
-
-const tickets = new Map<string, Ticket>();
-const inlineSessions = new Map<string, InlineSession>();
+type InlineSession = StoredInlineSession;
 
 function randomToken(): string {
   return encodeBase64(randomBytes(18)).replace(/\+/g, '-').replace(/\//g, '_');
@@ -77,109 +87,174 @@ function siteOf(url: string): string | null {
   }
 }
 
-function prune(now = Date.now()): void {
-  for (const [key, ticket] of tickets) if (ticket.expiresAt < now) tickets.delete(key);
-  for (const [key, session] of inlineSessions) if (session.createdAt + inlineSessionTtlMs < now) inlineSessions.delete(key);
+// ---- tickets and inline sessions, in storage.session --------------------------------------------
+// Read-modify-write of one storage item from concurrent handlers must not lose a write: updates
+// run one after another (within this worker; a restarted worker starts from what was stored).
+
+let storageQueue: Promise<unknown> = Promise.resolve();
+function serialized<T>(task: () => Promise<T>): Promise<T> {
+  const run = storageQueue.then(task, task);
+  storageQueue = run.catch(() => undefined);
+  return run;
+}
+
+function updateTickets<T>(change: (all: Record<string, StoredFillTicket>, now: number) => T): Promise<T> {
+  return serialized(async () => {
+    const all = await fillTicketsItem.getValue();
+    const now = Date.now();
+    for (const [key, ticket] of Object.entries(all)) if (ticket.expiresAt < now) delete all[key];
+    const result = change(all, now);
+    await fillTicketsItem.setValue(all);
+    return result;
+  });
+}
+
+function updateSessions<T>(change: (all: Record<string, InlineSession>, now: number) => T): Promise<T> {
+  return serialized(async () => {
+    const all = await inlineSessionsItem.getValue();
+    const now = Date.now();
+    for (const [key, session] of Object.entries(all)) if (session.createdAt + inlineSessionTtlMs < now) delete all[key];
+    const result = change(all, now);
+    await inlineSessionsItem.setValue(all);
+    return result;
+  });
+}
+
+function deleteSession(token: string): Promise<void> {
+  return updateSessions((all) => {
+    delete all[token];
+  });
 }
 
 // ---- the account ↔ page decision -------------------------------------------------------------------
 
 interface UsableAccount {
   item: VaultItem;
-  application: Extract<ClaimedFill, { status: 'release' }>['application'];
+  application: FillApplication;
 }
 
 /**
- * Whether `item` belongs to the page at `topUrl` (by its catalogue application or its own URL) and
- * may be used there. Declined and inactive applications release nothing (DESIGN §8).
+ * Whether `item` belongs to the page at `topUrl` (by its catalogue application or its own URL),
+ * with the shared access decision of its application. Callers release nothing unless the
+ * decision allows it (DESIGN §8).
  */
-async function usableOnPage(item: VaultItem, topUrl: string): Promise<UsableAccount> {
+async function accountOnPage(item: VaultItem, topUrl: string): Promise<UsableAccount> {
   const m = await pageMatcher();
   const match = m.match(topUrl, [item]).accounts[0];
   if (!match || item.deletedAt !== null) {
-    throw new ExtensionError('not-allowed', `This account is not for ${hostOf(topUrl) ?? 'this page'}.`);
+    throw new ExtensionError('not-allowed', t('fill.notForPage', { host: hostOf(topUrl) ?? '?' }));
   }
-  if (item.decryptError) throw new ExtensionError('not-allowed', 'This account could not be decrypted.');
+  if (item.decryptError) throw new ExtensionError('not-allowed', t('errors.cannotDecrypt'));
   if (match.application) {
-    const access = accessOf(match.application)!;
-    if (!match.application.isActive) {
-      throw new ExtensionError('application-inactive', `Autofill is off here: ${match.application.name} is inactive.`);
-    }
-    if (!access.allowed) {
-      throw new ExtensionError('access-declined', `Autofill is off here: access to ${match.application.name} is ${access.value}.`, {
-        value: access.value,
-      });
-    }
-    return {
-      item,
-      application: { url: match.application.url, isActive: true, accessGranted: true, accessValue: access.value },
-    };
+    return { item, application: { url: match.application.url, name: match.application.name, decision: accessOf(match.application) } };
   }
-  return { item, application: { url: item.url ?? topUrl, isActive: true, accessGranted: true, accessValue: 'granted' } };
+  return { item, application: { url: item.url ?? topUrl, name: hostOf(item.url) ?? hostOf(topUrl) ?? '', decision: null } };
 }
 
-/** The confirmation the background itself insists on before releasing credentials to a frame. */
-function frameConfirmation(sender: ContentSender, applicationUrl: string): ConfirmReason | null {
-  const frameOrigin = originOf(sender.frameUrl);
-  const topOrigin = originOf(sender.tabUrl);
-  const frameHost = hostOf(sender.frameUrl) ?? sender.frameUrl;
-  if (frameOrigin === null || topOrigin === null || frameOrigin !== topOrigin) {
-    return { code: 'cross-origin-frame', frameHost };
-  }
-  const appIsHttps = applicationUrl.toLowerCase().startsWith('https:');
-  if (appIsHttps && sender.frameUrl.toLowerCase().startsWith('http:')) return { code: 'insecure-page', pageHost: frameHost };
-  return null;
+/** The inline menu's note while the catalogue cannot be revalidated. */
+function offlineNotice(checkedAt: number | null): string {
+  return checkedAt ? t('inline.offline', { when: new Date(checkedAt).toLocaleTimeString() }) : t('inline.offlineEarlier');
 }
 
 // ---- starting a fill -------------------------------------------------------------------------------
 
-async function startFill(tabId: number, frameId: number, uuid: string, confirmed: string[]): Promise<FillOutcome> {
+interface FillRequest {
+  uuid: string | null;
+  generated?: string | null;
+  confirmed: string[];
+}
+
+async function startFill(tabId: number, frameId: number, request: FillRequest): Promise<FillOutcome> {
   await requireUserKey();
-  prune();
   const ticket = randomToken();
-  tickets.set(ticket, { tabId, frameId, uuid, confirmed: [...new Set(confirmed)], expiresAt: Date.now() + ticketTtlMs });
+  await updateTickets((all, now) => {
+    all[ticket] = {
+      tabId,
+      frameId,
+      uuid: request.uuid,
+      generated: request.generated ?? null,
+      confirmed: [...new Set(request.confirmed)],
+      expiresAt: now + ticketTtlMs,
+    };
+  });
   let outcome: FillOutcome;
   try {
     outcome = await askContent(tabId, frameId, 'fill', { ticket });
   } catch (error) {
-    tickets.delete(ticket);
-    const message = error instanceof ExtensionError && error.code !== 'no_answer' ? error.message : 'The page did not answer. Reload it and try again.';
-    return { status: 'no-form', message };
+    outcome = {
+      status: 'no-form',
+      message: error instanceof ExtensionError && error.code !== 'no_answer' ? error.message : t('fill.pageNoAnswer'),
+    };
   }
-  tickets.delete(ticket);
-  if (outcome.status === 'filled') void markUsed(uuid);
+  await updateTickets((all) => {
+    delete all[ticket];
+  });
+  if (outcome.status === 'filled' && request.uuid) void markUsed(request.uuid);
   return outcome;
 }
 
-/** Content script: hand over the credentials of a ticket, if this frame may have them. */
-export async function claimFill(sender: ContentSender, ticketId: string): Promise<ClaimedFill> {
-  prune();
-  const ticket = tickets.get(ticketId);
-  if (!ticket || ticket.tabId !== sender.tabId || ticket.frameId !== sender.frameId) {
-    throw new ExtensionError('no-user-gesture', 'SecureAccess fills only when you ask it to.');
+/**
+ * Content script: hand over the credentials of a ticket, if this frame may have them. The frames
+ * above the sender are judged first (a hidden frame gets nothing and no question), then the
+ * account's access, then every confirmation the fill needs, asked at once.
+ */
+export async function claimFill(
+  sender: ContentSender,
+  ticketId: string,
+  target: FillTargetView,
+  actionUrl: string | undefined,
+): Promise<ClaimedFill> {
+  const ticket = await updateTickets((all) => {
+    const found = all[ticketId];
+    if (found && found.tabId === sender.tabId && found.frameId === sender.frameId) {
+      delete all[ticketId];
+      return found;
+    }
+    return null;
+  });
+  if (!ticket) throw new ExtensionError('no-user-gesture', 'SecureAccess fills only when you ask it to.');
+  const chain = await judgeFrameChain(sender.tabId, sender.frameId, target);
+  if (!chain.visible) return { status: 'refuse', reason: chain.reason };
+  let account = { username: '', password: '' };
+  // A generated password (no account) is the person's own: no catalogue policy applies to it.
+  let application: FillApplication = { url: sender.tabUrl, name: hostOf(sender.tabUrl) ?? '', decision: null };
+  if (ticket.uuid) {
+    // Fresh at the moment of use: a decline made a moment ago decides this fill (offline: the cache).
+    await revalidateCatalogue();
+    const v = await vault();
+    const item = v.get(ticket.uuid);
+    if (!item) throw new ExtensionError('not_found', t('errors.accountGone'));
+    const usable = await accountOnPage(item, sender.tabUrl);
+    // The same refusal planFill makes, made here before the password is decrypted or sent.
+    const refusal = refusalForAccess(usable.application);
+    if (refusal) return { status: 'refuse', reason: refusal };
+    account = { username: item.username, password: await v.reveal(item.uuid, 'password') };
+    application = usable.application;
   }
-  tickets.delete(ticketId);
-  const v = await vault();
-  const item = v.get(ticket.uuid);
-  if (!item) throw new ExtensionError('not_found', 'This account no longer exists.');
-  const usable = await usableOnPage(item, sender.tabUrl);
-  const needed = frameConfirmation(sender, usable.application.url);
-  if (needed && !ticket.confirmed.includes(confirmationKey(needed))) {
-    return { status: 'confirm', reason: needed };
-  }
+  const pending = unconfirmed(
+    fillConfirmations({
+      topUrl: sender.tabUrl,
+      frameUrl: sender.frameUrl,
+      actionUrl,
+      applicationUrl: application.url,
+      registrableDomain,
+    }),
+    ticket.confirmed,
+  );
+  if (pending.length > 0) return { status: 'confirm', reasons: pending };
   return {
     status: 'release',
-    account: { username: item.username, password: item.password },
-    application: usable.application,
+    account,
+    generated: ticket.generated,
+    application,
     topUrl: sender.tabUrl,
     confirmed: ticket.confirmed,
   };
 }
 
-interface FrameProbe {
+interface FrameProbe extends FrameProbeView {
   frameId: number;
-  candidates: number;
-  focused: boolean;
+  url: string;
 }
 
 async function probeFrames(tabId: number): Promise<FrameProbe[]> {
@@ -189,9 +264,9 @@ async function probeFrames(tabId: number): Promise<FrameProbe[]> {
       try {
         const answer = await Promise.race([
           askContent(tabId, frame.frameId, 'probe', {}),
-          new Promise<null>((resolve) => setTimeout(() => resolve(null), 1500)),
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), probeTimeoutMs)),
         ]);
-        return answer ? { frameId: frame.frameId, ...answer } : null;
+        return answer ? { frameId: frame.frameId, url: frame.url, ...answer } : null;
       } catch {
         return null; // no content script there (browser pages, frames still loading)
       }
@@ -200,32 +275,42 @@ async function probeFrames(tabId: number): Promise<FrameProbe[]> {
   return probes.filter((probe): probe is FrameProbe => probe !== null && probe.candidates > 0);
 }
 
-/** The frame to fill: the one whose login field has focus, else the top page, else the first. */
-export function pickFrame(probes: readonly FrameProbe[]): number | null {
-  return (
-    probes.find((probe) => probe.focused)?.frameId ??
-    probes.find((probe) => probe.frameId === 0)?.frameId ??
-    probes[0]?.frameId ??
-    null
+async function chooseFrame(tabId: number, tabUrl: string): Promise<number | null> {
+  const probes = await probeFrames(tabId);
+  const topOrigin = originOf(tabUrl);
+  const ranked = await Promise.all(
+    probes.map(async (probe): Promise<RankedFrame> => {
+      const visible = probe.target !== null && (await judgeFrameChain(tabId, probe.frameId, probe.target)).visible;
+      return {
+        frameId: probe.frameId,
+        visible,
+        focused: probe.focused,
+        sameOriginAsTop: topOrigin !== null && originOf(probe.url) === topOrigin,
+        quality: probe.quality,
+      };
+    }),
   );
+  return pickFrame(ranked);
 }
 
 /** Popup (or shortcut): fill `uuid` into the login form of a tab. */
 export async function fillTab(tabId: number, uuid: string, confirmed: string[] = []): Promise<FillOutcome> {
   return explained(async () => {
     await requireUserKey();
-    const frameId = pickFrame(await probeFrames(tabId));
-    if (frameId === null) return { status: 'no-form', message: 'No login form found on this page.' };
-    return startFill(tabId, frameId, uuid, confirmed);
+    const tab = await browser.tabs.get(tabId);
+    const frameId = await chooseFrame(tabId, tab.url ?? '');
+    if (frameId === null) return { status: 'no-form', message: t('fill.noForm') };
+    return startFill(tabId, frameId, { uuid, confirmed });
   });
 }
 
 // ---- the inline UI frame ------------------------------------------------------------------------------
 
 async function createInlineSession(session: Omit<InlineSession, 'createdAt'>): Promise<string> {
-  prune();
   const token = randomToken();
-  inlineSessions.set(token, { ...session, createdAt: Date.now() });
+  await updateSessions((all, now) => {
+    all[token] = { ...session, createdAt: now };
+  });
   return token;
 }
 
@@ -237,24 +322,93 @@ async function createInlineSession(session: Omit<InlineSession, 'createdAt'>): P
  * report extension frames, so the parent frame cannot be checked directly.)
  */
 async function verifyInlineSender(sender: ExtensionSender, token: string): Promise<InlineSession> {
-  const session = inlineSessions.get(token);
-  if (!session || sender.tabId === null || sender.frameId === null || sender.tabId !== session.tabId) {
-    throw new ExtensionError('expired', 'This menu has expired. Click the field again.');
-  }
-  if (new URL(sender.url).pathname !== '/inline-ui.html') {
-    throw new ExtensionError('forbidden_sender', 'This menu does not belong to this page.');
-  }
-  session.uiFrameId ??= sender.frameId;
-  if (session.uiFrameId !== sender.frameId) {
-    throw new ExtensionError('forbidden_sender', 'This menu does not belong to this page.');
-  }
-  return session;
+  const verdict = await updateSessions((all): InlineSession | 'expired' | 'forbidden' => {
+    const session = all[token];
+    if (!session || sender.tabId === null || sender.frameId === null || sender.tabId !== session.tabId) return 'expired';
+    if (new URL(sender.url).pathname !== '/inline-ui.html') return 'forbidden';
+    session.uiFrameId ??= sender.frameId;
+    return session.uiFrameId === sender.frameId ? session : 'forbidden';
+  });
+  if (verdict === 'expired') throw new ExtensionError('expired', t('fill.menuExpired'));
+  if (verdict === 'forbidden') throw new ExtensionError('forbidden_sender', t('fill.menuForeign'));
+  return verdict;
 }
 
-/** Content script: a login field got focus; make a token for the menu frame it will show. */
-export async function openMenu(sender: ContentSender): Promise<{ token: string }> {
+/**
+ * Has the top frame draw the menu of `token` next to a field of frame `frameId`: the field's
+ * rectangle is moved into the top page's coordinates through the frames above it (offsets
+ * composed by `judgeFrameChain`), so a menu for a login in a small iframe is never clipped by it.
+ */
+async function drawMenuInTop(tabId: number, frameId: number, token: string, anchor: FieldAnchorView, chain: FrameChainResult | null): Promise<boolean> {
+  let menuAnchor: MenuAnchorView = { ...anchor, childFrameId: null, childIndex: -1 };
+  if (frameId !== 0) {
+    if (!chain?.visible || chain.topChildFrameId === null || !chain.topChildOffset) return false;
+    // Field rect → top viewport (the composed offset) → relative to the top page's child <iframe>,
+    // which the top page re-reads on every placement (it scrolls with the page).
+    const shift = (r: FieldAnchorView['rect']) => ({
+      ...r,
+      left: r.left + chain.offset.left - chain.topChildOffset!.left,
+      top: r.top + chain.offset.top - chain.topChildOffset!.top,
+    });
+    menuAnchor = { rect: shift(anchor.rect), avoid: anchor.avoid.map(shift), childFrameId: chain.topChildFrameId, childIndex: chain.topChildIndex };
+  }
+  try {
+    return (await askContent(tabId, 0, 'show-menu', { token, anchor: menuAnchor })).shown;
+  } catch {
+    return false;
+  }
+}
+
+/** A new password for a site (null: its rules cannot be met), with the person's generator settings. */
+async function passwordForSite(rules: NewPasswordFormView['rules']): Promise<string | null> {
+  const { generator } = await sessionPreferences();
+  try {
+    return generateForSite(generator ? generatorOptionsOf(generator) : defaultCharactersOptions, rules);
+  } catch {
+    return null; // rules the page sent in a shape no page would (the content script reads attributes)
+  }
+}
+
+/** Content script: a login field got focus; make a token and have the top frame draw the menu. */
+export async function openMenu(
+  sender: ContentSender,
+  target: FillTargetView | null,
+  blockedInFrame: string | null,
+  anchor: FieldAnchorView,
+  form?: NewPasswordFormView,
+): Promise<{ token: string; shown: boolean }> {
   void syncIfStale();
-  return { token: await createInlineSession({ tabId: sender.tabId, frameId: sender.frameId, kind: 'menu', tabUrl: sender.tabUrl }) };
+  let blocked = blockedInFrame ?? (target ? null : t('fill.fieldCannotFill'));
+  // The frames above are judged even for a blocked field: the menu is still drawn (saying why).
+  const chain = target ? await judgeFrameChain(sender.tabId, sender.frameId, target) : null;
+  if (!blocked && chain && !chain.visible) blocked = describeRefusal(chain.reason);
+  const session: Omit<InlineSession, 'createdAt'> = { tabId: sender.tabId, frameId: sender.frameId, kind: 'menu', tabUrl: sender.tabUrl };
+  if (blocked) session.blocked = blocked;
+  if (form) {
+    // A sign-up or change-password form: the menu offers a password the site's rules accept,
+    // made with the person's generator settings; kept in the session so the fill uses the one shown.
+    session.formKind = form.kind;
+    const generated = await passwordForSite(form.rules);
+    if (generated) session.generated = generated;
+  }
+  const token = await createInlineSession(session);
+  const shown = await drawMenuInTop(sender.tabId, sender.frameId, token, anchor, chain);
+  return { token, shown };
+}
+
+/** The field's frame asks to close the menu it opened. */
+export async function closeMenuOf(sender: ContentSender, token: string): Promise<void> {
+  const session = (await inlineSessionsItem.getValue())[token];
+  if (!session || session.tabId !== sender.tabId || session.frameId !== sender.frameId) return;
+  await deleteSession(token);
+  await askContent(sender.tabId, 0, 'close-frame', { token }).catch(() => undefined);
+}
+
+/** ArrowDown in the field: keyboard focus into the menu the top frame draws. */
+export async function focusMenuOf(sender: ContentSender, token: string): Promise<void> {
+  const session = (await inlineSessionsItem.getValue())[token];
+  if (!session || session.tabId !== sender.tabId || session.frameId !== sender.frameId) return;
+  await askContent(sender.tabId, 0, 'focus-menu', { token }).catch(() => undefined);
 }
 
 /** Background-initiated frames (a confirmation after the shortcut, the context menu's menu). */
@@ -268,7 +422,21 @@ export async function showInlineFrame(
   if (!tab.url) return false;
   const token = await createInlineSession({ ...session, tabId, frameId, tabUrl: tab.url });
   try {
-    return (await askContent(tabId, frameId, 'show-frame', { token, placement })).shown;
+    if (placement === 'top-bar') return (await askContent(tabId, frameId, 'show-frame', { token, placement })).shown;
+    const { anchor, target, form } = await askContent(tabId, frameId, 'field-anchor', { token });
+    if (!anchor) return false;
+    if (form && session.kind === 'menu') {
+      // The context menu on a sign-up or change-password field: the same offer as on focus.
+      const generated = await passwordForSite(form.rules);
+      await updateSessions((all) => {
+        const opened = all[token];
+        if (!opened) return;
+        opened.formKind = form.kind;
+        if (generated) opened.generated = generated;
+      });
+    }
+    const chain = target ? await judgeFrameChain(tabId, frameId, target) : null;
+    return await drawMenuInTop(tabId, frameId, token, anchor, chain);
   } catch {
     return false;
   }
@@ -281,7 +449,7 @@ export async function inlineState(sender: ExtensionSender, token: string): Promi
   }
   if (session.kind === 'offer') {
     const offer = (await pendingOffersItem.getValue())[String(session.tabId)];
-    if (!offer || offer.createdAt + offerTtlMs < Date.now()) throw new ExtensionError('expired', 'This offer has expired.');
+    if (!offer || offer.createdAt + offerTtlMs < Date.now()) throw new ExtensionError('expired', t('fill.offerExpired'));
     const current = await holder();
     const m = await pageMatcher();
     const application = m.matchApplications(offer.frameUrl)[0]?.application;
@@ -294,28 +462,33 @@ export async function inlineState(sender: ExtensionSender, token: string): Promi
         username: offer.username,
         applicationName: application?.name ?? registrableDomain(new URL(offer.frameUrl).hostname) ?? offer.host,
         canSave,
-        reason: canSave ? null : 'Your role (reader) cannot save accounts.',
+        reason: canSave ? null : t('fill.readerCannotSave'),
       },
     };
   }
   const host = hostOf(session.tabUrl) ?? '';
+  const formKind: FormKind = session.formKind ?? 'login';
+  const menu = { kind: 'menu' as const, host, formKind, generated: null, accounts: [], blocked: null, offline: null };
+  // A hidden or covered field (or frame): the menu says why and offers nothing to pick.
+  if (session.blocked) return { ...menu, phase: (await status()).phase, blocked: session.blocked };
   const { phase } = await status();
-  if (phase !== 'unlocked') return { kind: 'menu', phase, host, accounts: [], blocked: null };
+  if (phase !== 'unlocked') return { ...menu, phase };
+  const generated = session.generated ?? null;
+  // A sign-up creates an account: no saved login belongs in it, only the generated password.
+  if (formKind === 'sign-up') return { ...menu, phase, generated };
+  const freshness = await revalidateCatalogue().catch(() => catalogueFreshness());
   const v = await vault();
   const m = await pageMatcher();
   const { applications, accounts } = m.match(session.tabUrl, v.active());
-  const blockedApp = applications.map((match) => match.application).find((application) => !accessOf(application)!.allowed);
+  const refusal = applications.map((match) => accessOf(match.application)!).find((access) => !access.allowed);
   const usable = accounts.filter((account) => !account.application || accessOf(account.application)!.allowed);
-  let blocked: string | null = null;
-  if (usable.length === 0 && blockedApp) {
-    blocked = blockedApp.isActive
-      ? `Autofill is off here: access to ${blockedApp.name} is ${blockedApp.accessDeclinedValue}.`
-      : `Autofill is off here: ${blockedApp.name} is inactive.`;
-  }
+  const blocked = usable.length === 0 && refusal ? refusal.message : null;
   return {
-    kind: 'menu',
+    ...menu,
     phase,
-    host,
+    // On a change-password form of a refused application nothing is offered, not even a new password.
+    generated: blocked ? null : generated,
+    offline: freshness.offline ? offlineNotice(freshness.checkedAt) : null,
     accounts: usable
       .filter((account) => !account.item.decryptError)
       .map((account) => ({ uuid: account.item.uuid, name: toView(account.item, m).name, username: account.item.username })),
@@ -323,24 +496,37 @@ export async function inlineState(sender: ExtensionSender, token: string): Promi
   };
 }
 
-export async function inlineSelect(sender: ExtensionSender, token: string, uuid: string, confirmed: string[]): Promise<FillOutcome> {
+export async function inlineSelect(sender: ExtensionSender, token: string, uuid: string | null, confirmed: string[]): Promise<FillOutcome> {
   return explained(async () => {
     const session = await verifyInlineSender(sender, token);
-    if (session.kind === 'offer') throw new ExtensionError('invalid', 'Not a menu.');
-    const outcome = await startFill(session.tabId, session.frameId, uuid, confirmed);
-    if (outcome.status === 'filled') inlineSessions.delete(token);
+    if (session.kind === 'offer') throw new ExtensionError('invalid', t('errors.internal'));
+    const setsPassword = session.formKind === 'sign-up' || session.formKind === 'change-password';
+    // A sign-up takes no saved login; a fill with no account needs the generated password.
+    if ((uuid !== null && session.formKind === 'sign-up') || (uuid === null && !session.generated)) {
+      throw new ExtensionError('invalid', t('errors.internal'));
+    }
+    const generated = setsPassword ? (session.generated ?? null) : null;
+    const outcome = await startFill(session.tabId, session.frameId, { uuid, generated, confirmed });
+    if (outcome.status === 'filled' && uuid !== null && session.formKind === 'change-password') {
+      // The form shows no username: the password it submits is this account's new one.
+      await rememberAccountForTab(session.tabId, session.tabUrl, uuid);
+    }
+    if (outcome.status === 'filled') {
+      await deleteSession(token);
+      await askContent(session.tabId, 0, 'close-frame', { token }).catch(() => undefined);
+    }
     return outcome;
   });
 }
 
-export async function closeInline(sender: ExtensionSender, token: string): Promise<void> {
+export async function closeInline(sender: ExtensionSender, token: string, refocus = false): Promise<void> {
   const session = await verifyInlineSender(sender, token);
-  inlineSessions.delete(token);
-  try {
-    await askContent(session.tabId, session.frameId, 'close-frame', { token });
-  } catch {
-    // The page went away.
-  }
+  await deleteSession(token);
+  // Escape: focus back to the field first (its frame still knows which field the menu was for).
+  if (refocus) await askContent(session.tabId, session.frameId, 'focus-field', { token }).catch(() => undefined);
+  // Menus are drawn by the top frame, the save bar too; the field's frame forgets its menu.
+  await askContent(session.tabId, 0, 'close-frame', { token }).catch(() => undefined);
+  if (session.frameId !== 0) await askContent(session.tabId, session.frameId, 'close-frame', { token }).catch(() => undefined);
 }
 
 // ---- shortcut and context menu ---------------------------------------------------------------------
@@ -353,22 +539,26 @@ export async function fillFromShortcut(tabId: number, tabUrl: string): Promise<F
     } catch {
       // Opening the popup needs a recent gesture in some browsers; the badge is enough then.
     }
-    return { status: 'refused', code: 'locked', message: 'Unlock SecureAccess first.' };
+    return { status: 'refused', code: 'locked', message: t('fill.unlockFirst') };
   }
+  await revalidateCatalogue().catch(() => undefined);
   const v = await vault();
   const m = await pageMatcher();
-  const best = m
-    .match(tabUrl, v.active())
-    .accounts.find((account) => !account.item.decryptError && (!account.application || accessOf(account.application)!.allowed));
-  if (!best) return { status: 'refused', code: 'no-match', message: 'No saved account for this site.' };
-  const frameId = pickFrame(await probeFrames(tabId));
-  if (frameId === null) return { status: 'no-form', message: 'No login form found on this page.' };
-  const outcome = await startFill(tabId, frameId, best.item.uuid, []);
+  const readable = m.match(tabUrl, v.active()).accounts.filter((account) => !account.item.decryptError);
+  const best = readable.find((account) => !account.application || accessOf(account.application)!.allowed);
+  if (!best) {
+    const refusal = readable.map((account) => accessOf(account.application)).find((access) => access && !access.allowed);
+    if (refusal) return { status: 'refused', code: 'access_declined', message: refusal.message };
+    return { status: 'refused', code: 'no-match', message: t('fill.noAccount') };
+  }
+  const frameId = await chooseFrame(tabId, tabUrl);
+  if (frameId === null) return { status: 'no-form', message: t('fill.noForm') };
+  const outcome = await startFill(tabId, frameId, { uuid: best.item.uuid, confirmed: [] });
   if (outcome.status === 'confirm') {
     await showInlineFrame(
       tabId,
       frameId,
-      { kind: 'confirm', accountUuid: best.item.uuid, confirm: { key: outcome.key, message: outcome.message, confirmed: [] } },
+      { kind: 'confirm', accountUuid: best.item.uuid, confirm: { keys: outcome.keys, message: outcome.message, confirmed: [] } },
       'field',
     );
   }
@@ -382,16 +572,32 @@ export async function openMenuFromContextMenu(tabId: number, frameId: number): P
 
 // ---- save and update ---------------------------------------------------------------------------------
 
-export async function rememberUsernameStep(sender: ContentSender, username: string): Promise<void> {
-  const site = siteOf(sender.frameUrl);
+/** After a change-password fill: the account whose password the form changes, for the update offer. */
+async function rememberAccountForTab(tabId: number, tabUrl: string, uuid: string): Promise<void> {
+  const item = (await vault()).get(uuid);
+  if (item) await storeUsernameStep(tabId, tabUrl, item.username);
+}
+
+/** The username a later password step (or the password a change sets) belongs to, per tab and site. */
+async function storeUsernameStep(tabId: number, url: string, username: string): Promise<void> {
+  const site = siteOf(url);
   if (!site || username.trim().length < 2) return;
   const steps = await usernameStepsItem.getValue();
-  steps[String(sender.tabId)] = { username: username.trim(), site, at: Date.now() };
+  steps[String(tabId)] = { username: username.trim(), site, at: Date.now() };
   await usernameStepsItem.setValue(steps);
 }
 
+export async function rememberUsernameStep(sender: ContentSender, username: string): Promise<void> {
+  await storeUsernameStep(sender.tabId, sender.frameUrl, username);
+}
+
 /** A login was submitted in a frame: decide (with the pure rule) whether to offer save or update. */
-export async function loginSubmitted(sender: ContentSender, username: string, password: string): Promise<{ offer: boolean }> {
+export async function loginSubmitted(
+  sender: ContentSender,
+  username: string,
+  password: string,
+  formKind: FormKind = 'login',
+): Promise<{ offer: boolean }> {
   const host = hostOf(sender.frameUrl);
   const site = siteOf(sender.frameUrl);
   if (!host || !site || !originOf(sender.frameUrl)) return { offer: false };
@@ -403,10 +609,24 @@ export async function loginSubmitted(sender: ContentSender, username: string, pa
   }
   const v = await vault();
   const m = await pageMatcher();
-  const existing = m.match(sender.frameUrl, v.active()).accounts.map((account) => account.item);
+  const page = m.match(sender.frameUrl, v.active());
+  // No save or update offer where the application refuses access: autofill is off there.
+  if (page.applications[0] && !accessOf(page.applications[0].application)!.allowed) return { offer: false };
+  // Passwords are decrypted only when used: here, those of the site's accounts, to compare.
+  const existing = await Promise.all(
+    page.accounts.map(async ({ item }) => ({
+      ...item,
+      password: await v.reveal(item.uuid, 'password').catch(() => ''),
+    })),
+  );
   const neverSites = await neverSitesItem.getValue();
-  const decision = decideSaveOffer({ username: submittedUsername, password, host: hostOf(sender.frameUrl)!.replace(/:\d+$/, '') }, existing, neverSites);
+  let decision = decideSaveOffer({ username: submittedUsername, password, host: hostOf(sender.frameUrl)!.replace(/:\d+$/, '') }, existing, neverSites);
+  // A sign-up with no name to go by is a new account, never an update of the site's only one.
+  if (formKind === 'sign-up' && decision === 'update' && submittedUsername === '') decision = 'save';
   if (decision === 'none') return { offer: false };
+  // The person may have turned either offer off (options → Preferences → Notifications).
+  const { notifications } = await sessionPreferences();
+  if (notifications && !(decision === 'save' ? notifications.offerSave : notifications.offerUpdate)) return { offer: false };
   const target =
     decision === 'update'
       ? (existing.find((item) => item.username.trim().toLowerCase() === submittedUsername.toLowerCase()) ??
@@ -446,44 +666,46 @@ export async function answerOffer(
   action: 'save' | 'update' | 'never' | 'dismiss',
 ): Promise<{ status: 'saved' | 'updated' | 'dismissed' | 'never'; message: string }> {
   const session = await verifyInlineSender(sender, token);
-  if (session.kind !== 'offer') throw new ExtensionError('invalid', 'Not an offer.');
+  if (session.kind !== 'offer') throw new ExtensionError('invalid', t('errors.internal'));
   const offers = await pendingOffersItem.getValue();
   const offer = offers[String(session.tabId)];
-  if (!offer) throw new ExtensionError('expired', 'This offer has expired.');
+  if (!offer) throw new ExtensionError('expired', t('fill.offerExpired'));
   const finish = async () => {
     delete offers[String(session.tabId)];
     await pendingOffersItem.setValue(offers);
-    inlineSessions.delete(token);
+    await deleteSession(token);
   };
   if (action === 'dismiss') {
     await finish();
-    return { status: 'dismissed', message: 'Not saved.' };
+    return { status: 'dismissed', message: t('fill.notSaved') };
   }
   if (action === 'never') {
     const sites = await neverSitesItem.getValue();
     const site = offer.host.toLowerCase();
     if (!isNeverSite(site, sites)) await neverSitesItem.setValue([...sites, site]);
     await finish();
-    return { status: 'never', message: `SecureAccess will not offer to save logins on ${site}.` };
+    return { status: 'never', message: t('fill.neverSite', { site }) };
   }
   if (action === 'update' && offer.accountUuid) {
-    const item = (await vault()).get(offer.accountUuid);
-    if (!item) throw new ExtensionError('not_found', 'The account to update no longer exists.');
+    const v = await vault();
+    const item = v.get(offer.accountUuid);
+    if (!item) throw new ExtensionError('not_found', t('errors.accountGone'));
     await saveAccount({
       uuid: item.uuid,
+      title: item.title,
       url: item.url ?? '',
       username: item.username,
       password: offer.password,
-      notes: item.notes,
+      notes: await v.reveal(item.uuid, 'notes'),
       folder: item.folder,
     });
     await finish();
-    return { status: 'updated', message: `Password updated for ${item.username || offer.host}.` };
+    return { status: 'updated', message: t('fill.passwordUpdated', { name: item.username || offer.host }) };
   }
   const url = new URL(offer.frameUrl);
   await saveAccount({ url: `${url.origin}${url.pathname}`, username: offer.username, password: offer.password, notes: '' });
   await finish();
-  return { status: 'saved', message: `Login saved for ${offer.host}.` };
+  return { status: 'saved', message: t('fill.loginSaved', { host: offer.host }) };
 }
 
 export async function neverSites(): Promise<string[]> {

@@ -13,6 +13,7 @@ import {
   normalizeEmail,
   unwrapUserKey,
 } from '@secureaccess/shared/crypto';
+import { t } from '../i18n';
 import { ExtensionError, type StatusView } from '../protocol';
 import {
   accessTokenItem,
@@ -20,6 +21,7 @@ import {
   authProgressItem,
   catalogueItem,
   lastActivityItem,
+  lastEmailItem,
   pendingOffersItem,
   preferencesItem,
   refreshTokenItem,
@@ -89,7 +91,7 @@ export async function explained<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof SessionEndedError) await endSession('Your session has ended (signed out elsewhere or revoked). Log in again.');
+    if (error instanceof SessionEndedError) await endSession(t('errors.sessionEndedElsewhere'));
     throw await userError(error);
   }
 }
@@ -134,9 +136,9 @@ export async function currentUserKey(): Promise<Uint8Array | null> {
 
 export async function requireUserKey(): Promise<{ key: Uint8Array; keyVersion: number; holder: StoredAccountHolder }> {
   const current = await holder();
-  if (!current) throw new ExtensionError('logged_out', 'You are not logged in.');
+  if (!current) throw new ExtensionError('logged_out', t('errors.notLoggedIn'));
   const key = await currentUserKey();
-  if (!key) throw new ExtensionError('locked', 'The vault is locked. Unlock it with your master password.');
+  if (!key) throw new ExtensionError('locked', t('errors.vaultLocked'));
   return { key, keyVersion: current.keys.keyVersion, holder: current };
 }
 
@@ -154,6 +156,7 @@ export async function status(): Promise<StatusView> {
     signOutNoticeItem.getValue(),
     preferences(),
   ]);
+  const lastEmail = await lastEmailItem.getValue();
   let phase: StatusView['phase'] = 'unlocked';
   if (!confirmed) phase = 'setup';
   else if (!current || !refresh) phase = 'logged-out';
@@ -163,6 +166,7 @@ export async function status(): Promise<StatusView> {
     serverUrl: url,
     user: current && phase !== 'logged-out' ? { ...current.user } : null,
     notice,
+    lastEmail,
     clipboardClearSeconds: prefs.clipboardClearSeconds,
     lockTimeoutSeconds: prefs.lockTimeoutSeconds,
   };
@@ -173,26 +177,26 @@ export async function setServer(url: string): Promise<{ ready: boolean; message:
   try {
     parsed = new URL(url.trim());
   } catch {
-    throw new ExtensionError('invalid_url', 'Enter the server address, e.g. http://127.0.0.1:8080');
+    throw new ExtensionError('invalid_url', t('errors.serverAddressRequired'));
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ExtensionError('invalid_url', 'The server address must start with https:// or http://');
+    throw new ExtensionError('invalid_url', t('errors.serverAddressScheme'));
   }
   const normalized = parsed.origin + parsed.pathname.replace(/\/+$/, '');
   const previous = await serverUrl();
   const current = await holder();
   if (current && current.serverUrl !== normalized) {
-    throw new ExtensionError('signed_in', 'Log out before switching to another server.');
+    throw new ExtensionError('signed_in', t('errors.logOutBeforeSwitching'));
   }
   await serverUrlItem.setValue(normalized);
   try {
     const ready = await api.call('health', 'readyz');
     await serverConfirmedItem.setValue(true);
-    return { ready: ready.status === 'ready', message: ready.status === 'ready' ? 'Server is ready.' : 'Server answers but its database is down.' };
+    return { ready: ready.status === 'ready', message: ready.status === 'ready' ? t('auth.server.ready') : t('auth.server.databaseDown') };
   } catch (error) {
     if (isApiError(error) && error.status === 503) {
       await serverConfirmedItem.setValue(true);
-      return { ready: false, message: 'Server answers but its database is down.' };
+      return { ready: false, message: t('auth.server.databaseDown') };
     }
     await serverUrlItem.setValue(previous);
     throw await userError(error);
@@ -243,7 +247,7 @@ export async function login(email: string, password: string, mfaCode?: string): 
         throw error;
       }
     }
-    if (!password) throw new ExtensionError('password_required', 'Enter your master password.');
+    if (!password) throw new ExtensionError('password_required', t('errors.passwordRequired'));
     await setProgress('prelogin');
     const { kdf, salt } = await api.call('auth', 'prelogin', { body: { email: normalized } });
     await setProgress('deriving-key');
@@ -268,7 +272,7 @@ export async function login(email: string, password: string, mfaCode?: string): 
 export async function register(input: { email: string; firstName: string; lastName: string; password: string }): Promise<{ recoveryCode: string }> {
   try {
     if (input.password.length < 12) {
-      throw new ExtensionError('weak_password', 'Use a master password of at least 12 characters.');
+      throw new ExtensionError('weak_password', t('errors.weakPassword'));
     }
     await setProgress('deriving-key');
     const registration = await makeRegistration(input);
@@ -290,7 +294,7 @@ export async function register(input: { email: string; firstName: string; lastNa
     if (isApiError(error, 'conflict') || isApiError(error, 'validation_failed')) {
       throw new ExtensionError(
         (error as ApiError).code,
-        (error as ApiError).code === 'conflict' ? 'An account with this email already exists. Log in instead.' : (error as ApiError).message,
+        (error as ApiError).code === 'conflict' ? t('errors.emailTaken') : (error as ApiError).message,
       );
     }
     throw await userError(error);
@@ -302,7 +306,7 @@ export async function register(input: { email: string; firstName: string; lastNa
 /** Unlock offline: derive the wrap key from the master password and unwrap the stored user key. */
 export async function unlock(password: string): Promise<void> {
   const current = await holder();
-  if (!current || !(await refreshTokenItem.getValue())) throw new ExtensionError('logged_out', 'You are not logged in.');
+  if (!current || !(await refreshTokenItem.getValue())) throw new ExtensionError('logged_out', t('errors.notLoggedIn'));
   try {
     await setProgress('deriving-key');
     const { wrapKey } = await deriveKeys(password, current.keys.salt, current.keys.kdf);
@@ -311,7 +315,7 @@ export async function unlock(password: string): Promise<void> {
     await storeUnlockedKey(key);
   } catch (error) {
     if (isCryptoError(error) && error.code === 'decryption_failed') {
-      throw new ExtensionError('wrong_password', 'Wrong master password.');
+      throw new ExtensionError('wrong_password', t('errors.wrongMasterPassword'));
     }
     throw await userError(error);
   } finally {
@@ -331,6 +335,8 @@ export async function lock(): Promise<void> {
 
 /** Ends the local session (after logout or when the server revoked it). */
 export async function endSession(notice: string | null): Promise<void> {
+  const ended = await holder();
+  if (ended) await lastEmailItem.setValue(ended.user.email);
   await lock();
   await tokens.clear();
   await accountHolderItem.setValue(null);

@@ -2,6 +2,7 @@
 // and switches on `code`; every failure path of the popup goes through here.
 
 import { isCryptoError } from '@secureaccess/shared/crypto';
+import { t } from '../i18n';
 import { ExtensionError } from '../protocol';
 import { ApiError } from './api-client';
 import { SessionEndedError } from './token-manager';
@@ -9,59 +10,59 @@ import { SessionEndedError } from './token-manager';
 export function toUserError(error: unknown, serverUrl: string): ExtensionError {
   if (error instanceof ExtensionError) return error;
   if (error instanceof SessionEndedError) {
-    return new ExtensionError('session_ended', 'Your session has ended (signed out or revoked). Log in again.');
+    return new ExtensionError('session_ended', t('errors.sessionEnded'));
   }
   if (isCryptoError(error)) {
     if (error.code === 'kdf_too_weak' || error.code === 'invalid_kdf_params') {
       return new ExtensionError(
         'unsafe_kdf',
-        `The server asked for key-derivation settings outside the safe range (${error.message}). Nothing was sent.`,
+        t('errors.unsafeKdf', { detail: error.message }),
       );
     }
-    if (error.code === 'decryption_failed') return new ExtensionError('wrong_password', 'Wrong master password.');
-    return new ExtensionError('crypto', `Encryption failed: ${error.message}`);
+    if (error.code === 'decryption_failed') return new ExtensionError('wrong_password', t('errors.wrongMasterPassword'));
+    return new ExtensionError('crypto', t('errors.encryptionFailed', { detail: error.message }));
   }
   if (error instanceof ApiError) {
     switch (error.code) {
       case 'network_error':
         return new ExtensionError('server_unreachable', error.message);
       case 'invalid_credentials':
-        return new ExtensionError('wrong_password', 'Wrong email or master password.');
+        return new ExtensionError('wrong_password', t('errors.wrongCredentials'));
       case 'mfa_required':
-        return new ExtensionError('mfa_required', 'Enter the code from your authenticator app.');
+        return new ExtensionError('mfa_required', t('errors.mfaRequired'));
       case 'invalid_mfa_code':
-        return new ExtensionError('invalid_mfa_code', 'That code is not valid. Check the time on your device and try again.');
+        return new ExtensionError('invalid_mfa_code', t('errors.invalidMfaCode'));
       case 'account_locked':
         return new ExtensionError(
           'account_locked',
-          'Too many failed attempts: logins for this email are paused for a while. Try again later.',
+          t('errors.accountLocked'),
         );
       case 'account_inactive':
-        return new ExtensionError('account_inactive', 'This account has been deactivated by an administrator.');
+        return new ExtensionError('account_inactive', t('errors.accountInactive'));
       case 'registration_closed':
-        return new ExtensionError('registration_closed', 'Sign-ups are closed on this server. Ask an administrator.');
+        return new ExtensionError('registration_closed', t('errors.registrationClosed'));
       case 'rate_limited':
-        return new ExtensionError('rate_limited', 'Too many requests. Wait a minute and try again.');
+        return new ExtensionError('rate_limited', t('errors.rateLimited'));
       case 'access_declined': {
         const details = error.details as { access?: { value?: string } } | undefined;
         const value = details?.access?.value;
         return new ExtensionError(
           'access_declined',
-          value ? `Access to this application is ${value}.` : error.message,
+          value ? t('errors.accessDeclined', { value }) : error.message,
           error.details,
         );
       }
       case 'forbidden':
-        return new ExtensionError('forbidden', 'Your role does not allow this. Ask an administrator.');
+        return new ExtensionError('forbidden', t('errors.forbidden'));
       case 'revision_conflict':
-        return new ExtensionError('conflict', 'This account was changed elsewhere. It has been refreshed; try again.');
+        return new ExtensionError('conflict', t('errors.conflict'));
       case 'not_found':
         return new ExtensionError('not_found', error.message);
       case 'bad_response':
-        return new ExtensionError('bad_response', `${error.message} Is ${serverUrl} a SecureAccess server?`);
+        return new ExtensionError('bad_response', t('errors.badResponse', { detail: error.message, server: serverUrl }));
       default:
-        return new ExtensionError(error.code, error.message || `The server refused the request (${error.status}).`);
+        return new ExtensionError(error.code, error.message || t('errors.refused', { status: error.status }));
     }
   }
-  return new ExtensionError('internal', error instanceof Error ? error.message : 'Something went wrong.');
+  return new ExtensionError('internal', error instanceof Error ? error.message : t('errors.internal'));
 }

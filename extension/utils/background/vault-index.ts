@@ -2,18 +2,28 @@
 // accounts of `GET /accounts` and kept current with its deltas (changes + tombstones), and matched
 // against pages locally with the shared matcher: the visited URL never goes to the server.
 
-import type { Account, Application } from '@secureaccess/shared/contract';
-import { decryptField } from '@secureaccess/shared/crypto';
+import type {
+  Account,
+  Application,
+  FieldDecryptedOnOpen,
+  RequiredSecretField,
+  SecretField,
+} from '@secureaccess/shared/contract';
+import { decryptField, fieldsDecryptedOnOpen, importUserKey, type AesKey } from '@secureaccess/shared/crypto';
 import { createApplicationIndex, type ApplicationIndex, type ApplicationMatch } from '@secureaccess/shared/matcher';
+import { ExtensionError } from '../protocol';
 
-export interface VaultItem {
+type OpenRequired = FieldDecryptedOnOpen & RequiredSecretField;
+type OpenOptional = Exclude<FieldDecryptedOnOpen, RequiredSecretField>;
+
+/**
+ * One account as the index holds it: the fields the contract marks `decryptOnOpen` (username,
+ * url, folder — what lists, search and local matching need) in clear; the others (password,
+ * notes) stay encrypted until `VaultIndex.reveal` is asked for them.
+ */
+export type VaultItem = {
   uuid: string;
   applicationId: string | null;
-  url: string | null;
-  folder: string | null;
-  username: string;
-  password: string;
-  notes: string;
   revision: number;
   createdAt: string;
   updatedAt: string;
@@ -21,60 +31,91 @@ export interface VaultItem {
   deletedAt: string | null;
   /** Set when a field did not decrypt (tampered or encrypted under another key): never filled. */
   decryptError: string | null;
+} & { [F in OpenRequired]: string } & { [F in OpenOptional]: string | null };
+
+/** The plaintext a v1 row still carries for a field (protocol v1.1 upgrade pending), if any. */
+function legacyValue(account: Account, field: SecretField): string | null {
+  const legacy = account.legacyPlaintext as Partial<Record<SecretField, string | null>> | null;
+  return legacy?.[field] ?? null;
 }
 
-export async function decryptAccount(userKey: Uint8Array, account: Account): Promise<VaultItem> {
+async function openField(key: AesKey, account: Account, field: SecretField): Promise<string | null> {
+  const envelope = account[field];
+  if (envelope) return decryptField(key, account.uuid, field, envelope);
+  return legacyValue(account, field);
+}
+
+/** Decrypts what the index needs of one account (one imported key for every field). */
+export async function decryptAccount(key: AesKey, account: Account): Promise<VaultItem> {
   const base = {
     uuid: account.uuid,
     applicationId: account.applicationId,
-    url: account.url,
-    folder: account.folder,
     revision: account.revision,
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
     lastAccessedAt: account.lastAccessedAt,
     deletedAt: account.deletedAt,
   };
+  const opened: Record<string, string | null> = {};
   try {
-    const [username, password, notes] = await Promise.all([
-      decryptField(userKey, account.uuid, 'username', account.username),
-      decryptField(userKey, account.uuid, 'password', account.password),
-      account.notes ? decryptField(userKey, account.uuid, 'notes', account.notes) : Promise.resolve(''),
-    ]);
-    return { ...base, username, password, notes, decryptError: null };
+    const texts = await Promise.all(fieldsDecryptedOnOpen.map((field) => openField(key, account, field)));
+    fieldsDecryptedOnOpen.forEach((field, i) => (opened[field] = texts[i] ?? null));
+    return { ...base, ...opened, username: opened.username ?? '', decryptError: null } as VaultItem;
   } catch (error) {
+    for (const field of fieldsDecryptedOnOpen) opened[field] = null;
     return {
       ...base,
+      ...opened,
       username: '',
-      password: '',
-      notes: '',
       decryptError: error instanceof Error ? error.message : 'cannot decrypt',
-    };
+    } as VaultItem;
   }
 }
 
 export class VaultIndex {
   private readonly items = new Map<string, VaultItem>();
+  /** The encrypted accounts the items came from: `reveal` decrypts the other fields from them. */
+  private readonly encrypted = new Map<string, Account>();
 
+  private constructor(private readonly key: CryptoKey) {}
+
+  /** Imports the user key once (a non-extractable CryptoKey) and decrypts what the index needs. */
   static async build(userKey: Uint8Array, accounts: readonly Account[]): Promise<VaultIndex> {
-    const index = new VaultIndex();
-    await index.applyChanges(userKey, accounts, []);
+    const index = new VaultIndex(await importUserKey(userKey));
+    await index.applyChanges(accounts, []);
     return index;
   }
 
   /** Applies a delta: changed accounts replace their previous version, tombstoned ones go. */
-  async applyChanges(
-    userKey: Uint8Array,
-    accounts: readonly Account[],
-    tombstones: readonly { uuid: string }[],
-  ): Promise<void> {
-    const decrypted = await Promise.all(accounts.map((account) => decryptAccount(userKey, account)));
-    for (const item of decrypted) this.items.set(item.uuid, item);
-    for (const tombstone of tombstones) this.items.delete(tombstone.uuid);
+  async applyChanges(accounts: readonly Account[], tombstones: readonly { uuid: string }[]): Promise<void> {
+    const decrypted = await Promise.all(accounts.map((account) => decryptAccount(this.key, account)));
+    decrypted.forEach((item, i) => {
+      this.items.set(item.uuid, item);
+      this.encrypted.set(item.uuid, accounts[i]!);
+    });
+    for (const tombstone of tombstones) {
+      this.items.delete(tombstone.uuid);
+      this.encrypted.delete(tombstone.uuid);
+    }
   }
 
-  put(item: VaultItem): void {
-    this.items.set(item.uuid, item);
+  /** Decrypts one field of an account when it is used (fill, copy, reveal); '' for an empty optional field. */
+  async reveal(uuid: string, field: SecretField): Promise<string> {
+    const item = this.items.get(uuid);
+    const account = this.encrypted.get(uuid);
+    if (!item || !account) throw new ExtensionError('not_found', 'This account no longer exists.');
+    if (item.decryptError) throw new ExtensionError('crypto', 'This account could not be decrypted.');
+    try {
+      return (await openField(this.key, account, field)) ?? '';
+    } catch {
+      throw new ExtensionError('crypto', 'This account could not be decrypted.');
+    }
+  }
+
+  /** Marks an account as trashed locally until the next delta brings the server's version. */
+  markTrashed(uuid: string, at: string): void {
+    const item = this.items.get(uuid);
+    if (item) this.items.set(uuid, { ...item, deletedAt: at });
   }
 
   get(uuid: string): VaultItem | undefined {

@@ -2,12 +2,17 @@
 // this module's memory while unlocked and is rebuilt from the encrypted cache after a service
 // worker restart; locking drops it.
 
+import { t } from '../i18n';
+import { decideAccess } from '@secureaccess/shared/access';
 import type { Account, Application } from '@secureaccess/shared/contract';
-import { encryptField } from '@secureaccess/shared/crypto';
+import { sealAccountSecrets } from '@secureaccess/shared/crypto';
 import { normalizeUrl } from '@secureaccess/shared/matcher';
-import { ExtensionError, type AccessView, type AccountView, type SaveAccountRequest } from '../protocol';
-import { catalogueItem, preferencesItem, vaultCacheItem } from '../storage';
+import { describeAccess } from '../access-messages';
+import { ExtensionError, type AccessView, type AccountView, type CatalogueFreshness, type SaveAccountRequest } from '../protocol';
+import { catalogueItem, vaultCacheItem } from '../storage';
+import { rememberPreferences } from './preferences-service';
 import { isApiError } from './api-client';
+import { encryptLegacyAccounts } from './legacy-upgrade';
 import { authed, explained, holder, onLock, requireUserKey } from './session';
 import { mergeEncryptedAccounts, PageMatcher, VaultIndex, type VaultItem } from './vault-index';
 import { singleFlight } from './token-manager';
@@ -47,31 +52,83 @@ export async function vault(): Promise<VaultIndex> {
   return index;
 }
 
-async function syncCatalogue(): Promise<void> {
-  const { applications } = await authed('applications', 'list');
-  await catalogueItem.setValue({ applications, fetchedAt: Date.now() });
+/** How long a revalidation before a fill may take before the cached catalogue decides (offline). */
+export const revalidateTimeoutMs = 3_000;
+
+/**
+ * A conditional GET /applications with the cached catalogue's ETag: 304 (one primary-key read on
+ * the server) keeps the cache, 200 replaces it. Throws what the API client throws.
+ */
+async function fetchCatalogue(signal?: AbortSignal): Promise<void> {
+  const cache = await catalogueItem.getValue();
+  const etag = cache?.etag ?? null;
+  const answer = await authed('applications', 'list', {
+    headers: etag && cache ? { 'if-none-match': etag } : {},
+    ...(signal ? { signal } : {}),
+  });
+  const now = Date.now();
+  if (answer === undefined && cache) {
+    await catalogueItem.setValue({ ...cache, checkedAt: now, offlineSince: null });
+    return;
+  }
+  if (answer === undefined) throw new ExtensionError('bad_response', 'The server answered 304 to an unconditional request.');
+  const { applications, revision } = answer;
+  await catalogueItem.setValue({ applications, fetchedAt: now, etag: `"catalogue-${revision}"`, checkedAt: now, offlineSince: null });
   matcher = new PageMatcher(applications);
+}
+
+const syncCatalogue = () => fetchCatalogue();
+/** The admin console's load: the same conditional fetch, without the fill's short timeout (10 000 applications take a while). */
+export const refreshCatalogue = syncCatalogue;
+
+const revalidateOnce = singleFlight(async (): Promise<CatalogueFreshness> => {
+  try {
+    await fetchCatalogue(AbortSignal.timeout(revalidateTimeoutMs));
+  } catch (error) {
+    // Unreachable, timed out or unavailable (5xx): the cached catalogue decides, and the UI says
+    // so. Anything else (a session that ended) is for the caller.
+    if (!isApiError(error, 'network_error') && !(isApiError(error) && error.status >= 500)) throw error;
+    const cache = await catalogueItem.getValue();
+    if (cache && cache.offlineSince == null) await catalogueItem.setValue({ ...cache, offlineSince: Date.now() });
+  }
+  return catalogueFreshness();
+});
+
+/**
+ * Before a secret is released (fill, reveal, copy): the catalogue is revalidated so a decline an
+ * admin made a moment ago decides this use, not a copy minutes old (DESIGN §8).
+ */
+export async function revalidateCatalogue(): Promise<CatalogueFreshness> {
+  return revalidateOnce();
+}
+
+export async function catalogueFreshness(): Promise<CatalogueFreshness> {
+  const cache = await catalogueItem.getValue();
+  return { offline: cache?.offlineSince != null, checkedAt: cache?.checkedAt ?? cache?.fetchedAt ?? null };
 }
 
 async function syncPreferences(): Promise<void> {
   try {
     const { preferences } = await authed('auth', 'getPreferences');
-    await preferencesItem.setValue(preferences);
+    await rememberPreferences(preferences);
   } catch (error) {
     if (!isApiError(error, 'not_found')) throw error;
   }
 }
 
 async function syncAccounts(): Promise<void> {
-  const { key, holder: current } = await requireUserKey();
+  const { key, keyVersion, holder: current } = await requireUserKey();
   const cache = await vaultCacheItem.getValue();
   const sameUser = cache?.userId === current.user.id;
   const since = sameUser ? (cache?.cursor ?? undefined) : undefined;
   const delta = await authed('accounts', 'list', { query: since ? { since } : {} });
-  const accounts = since ? mergeEncryptedAccounts(cache?.accounts ?? [], delta.accounts, delta.tombstones) : delta.accounts;
+  const merged = since ? mergeEncryptedAccounts(cache?.accounts ?? [], delta.accounts, delta.tombstones) : delta.accounts;
+  // v1 rows still holding url/folder in clear are re-encrypted now (protocol v1.1).
+  const upgraded = await encryptLegacyAccounts(key, keyVersion, merged);
+  const accounts = mergeEncryptedAccounts(merged, upgraded, []);
   await vaultCacheItem.setValue({ userId: current.user.id, cursor: delta.cursor, accounts });
   if (index && indexUserId === current.user.id && since) {
-    await index.applyChanges(key, delta.accounts, delta.tombstones);
+    await index.applyChanges([...delta.accounts, ...upgraded], delta.tombstones);
   } else {
     index = await VaultIndex.build(key, accounts);
     indexUserId = current.user.id;
@@ -101,14 +158,22 @@ export async function syncIfStale(): Promise<void> {
 
 // ---- views -----------------------------------------------------------------------------------------
 
+/** The shared decision for `application` now, with its sentence (null: no application, no policy). */
 export function accessOf(application: Application | null): AccessView | null {
   if (!application) return null;
-  const granted = application.access === 'granted';
-  return {
-    allowed: granted && application.isActive,
-    value: granted ? application.accessGrantedValue : application.accessDeclinedValue,
-    isActive: application.isActive,
-  };
+  const decision = decideAccess(application, new Date());
+  return { ...decision, message: describeAccess(decision, application.name) };
+}
+
+/**
+ * Throws access_declined (the contract's code) unless the account's application, in a freshly
+ * revalidated catalogue, allows access: what reveal and copy ask before handing out a secret.
+ */
+export async function assertSecretUsable(item: VaultItem): Promise<void> {
+  await revalidateCatalogue();
+  const m = await pageMatcher();
+  const access = accessOf(m.application(item.applicationId));
+  if (access && !access.allowed) throw new ExtensionError('access_declined', access.message, { access });
 }
 
 export function hostOf(url: string | null): string | null {
@@ -124,7 +189,8 @@ export function toView(item: VaultItem, m: PageMatcher): AccountView {
   const application = m.application(item.applicationId);
   return {
     uuid: item.uuid,
-    name: application?.name ?? hostOf(item.url) ?? item.url ?? '(no site)',
+    name: item.title || application?.name || hostOf(item.url) || item.url || t('vault.noSite'),
+    title: item.title,
     applicationId: item.applicationId,
     url: item.url ?? application?.url ?? null,
     folder: item.folder,
@@ -139,12 +205,12 @@ export function toView(item: VaultItem, m: PageMatcher): AccountView {
 // ---- changes -------------------------------------------------------------------------------------
 
 async function storeChangedAccount(account: Account): Promise<VaultItem> {
-  const { key, holder: current } = await requireUserKey();
+  const { holder: current } = await requireUserKey();
   const cache = await vaultCacheItem.getValue();
   const accounts = mergeEncryptedAccounts(cache?.userId === current.user.id ? cache.accounts : [], [account], []);
   await vaultCacheItem.setValue({ userId: current.user.id, cursor: cache?.cursor ?? null, accounts });
   const v = await vault();
-  await v.applyChanges(key, [account], []);
+  await v.applyChanges([account], []);
   return v.get(account.uuid)!;
 }
 
@@ -166,14 +232,15 @@ export async function resolveApplication(url: string): Promise<Application | nul
   });
   const cache = await catalogueItem.getValue();
   const applications = [...(cache?.applications ?? []), application];
-  await catalogueItem.setValue({ applications, fetchedAt: cache?.fetchedAt ?? Date.now() });
+  // The ETag is dropped: the next revalidation fetches the catalogue with this change in it.
+  await catalogueItem.setValue({ applications, fetchedAt: cache?.fetchedAt ?? Date.now(), etag: null, checkedAt: cache?.checkedAt ?? null, offlineSince: null });
   matcher = new PageMatcher(applications);
   return application;
 }
 
 function assertCanWrite(role: string): void {
   if (role === 'reader') {
-    throw new ExtensionError('forbidden', 'Your role (reader) can use accounts but not add or change them. Ask an administrator.');
+    throw new ExtensionError('forbidden', t('errors.readerCannotEdit'));
   }
 }
 
@@ -181,29 +248,20 @@ export async function saveAccount(request: SaveAccountRequest): Promise<AccountV
   return explained(async () => {
     const { key, keyVersion, holder: current } = await requireUserKey();
     assertCanWrite(current.user.role);
-    if (request.password === '') throw new ExtensionError('invalid', 'Enter a password.');
-    const url = request.url.trim();
+    if (request.password === '') throw new ExtensionError('invalid', t('errors.passwordEmpty'));
+    const url = (request.url ?? '').trim();
     if (url !== '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-      throw new ExtensionError('invalid', 'The website must be a full address such as https://example.com');
+      throw new ExtensionError('invalid', t('errors.websiteInvalid'));
     }
     const v = await vault();
     const existing = request.uuid ? v.get(request.uuid) : undefined;
-    if (request.uuid && !existing) throw new ExtensionError('not_found', 'This account no longer exists.');
+    if (request.uuid && !existing) throw new ExtensionError('not_found', t('errors.accountGone'));
     const uuid = existing?.uuid ?? crypto.randomUUID();
     const urlChanged = !existing || (existing.url ?? '') !== url;
     const application = url === '' ? null : urlChanged ? await resolveApplication(url) : (await pageMatcher()).application(existing.applicationId);
-    const [username, password, notes] = await Promise.all([
-      encryptField(key, keyVersion, uuid, 'username', request.username),
-      encryptField(key, keyVersion, uuid, 'password', request.password),
-      request.notes ? encryptField(key, keyVersion, uuid, 'notes', request.notes) : Promise.resolve(null),
-    ]);
     const body = {
       applicationId: application?.id ?? existing?.applicationId ?? null,
-      url: url === '' ? null : url,
-      folder: request.folder ?? existing?.folder ?? null,
-      username,
-      password,
-      notes,
+      ...(await sealAccountSecrets(key, keyVersion, uuid, { ...request, url, folder: request.folder ?? existing?.folder ?? null })),
     };
     let account: Account;
     if (existing) {
@@ -224,16 +282,23 @@ export async function saveAccount(request: SaveAccountRequest): Promise<AccountV
   });
 }
 
-export async function deleteAccount(uuid: string): Promise<void> {
+export async function deleteAccount(uuid: string, permanent = false): Promise<void> {
   return explained(async () => {
     const { holder: current } = await requireUserKey();
     assertCanWrite(current.user.role);
     const v = await vault();
     const item = v.get(uuid);
-    if (!item) throw new ExtensionError('not_found', 'This account no longer exists.');
-    await authed('accounts', 'delete', { params: { uuid }, query: {} });
-    // The trash keeps it; the next delta brings the server's version (with its new revision).
-    v.put({ ...item, deletedAt: new Date().toISOString() });
+    if (!item) throw new ExtensionError('not_found', t('errors.accountGone'));
+    if (permanent) {
+      // Only from the trash: a slip of the hand in the list moves to the trash, never further.
+      if (!item.deletedAt) throw new ExtensionError('bad-request', t('errors.purgeNotInTrash'));
+      await authed('accounts', 'delete', { params: { uuid }, query: { permanent: 'true' } });
+      await v.applyChanges([], [{ uuid }]);
+    } else {
+      await authed('accounts', 'delete', { params: { uuid }, query: {} });
+      // The trash keeps it; the next delta brings the server's version (with its new revision).
+      v.markTrashed(uuid, new Date().toISOString());
+    }
     await sync().catch(() => undefined);
   });
 }

@@ -64,10 +64,60 @@ export function browserObscureEnv(doc: Document): ObscureEnv {
   };
 }
 
-export type FramePlacement = { kind: 'below'; anchor: Element } | { kind: 'top-right' };
+export interface PlacementRect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Where the frame goes: below an element of this document, at the top right, or next to a field
+ * of another frame (`resolve` returns that field's rectangle and its form's other fields, in this
+ * viewport, each time the frame is placed; null once the field's frame is gone).
+ */
+export type FramePlacement =
+  | { kind: 'below'; anchor: Element }
+  | { kind: 'top-right' }
+  | { kind: 'rect'; resolve: () => { anchor: PlacementRect; avoid: PlacementRect[] } | null };
+
+function overlaps(a: PlacementRect, b: PlacementRect): boolean {
+  return a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
+}
+
+/**
+ * Where a menu of `size` goes next to the field `anchor` without covering the form's other fields
+ * (`avoid`): below the field, else to its right, to its left, below the whole form, above the
+ * field; the first that fits the viewport and covers no other field. Below the field when none does.
+ */
+export function placeBeside(
+  anchor: PlacementRect,
+  avoid: readonly PlacementRect[],
+  size: { width: number; height: number },
+  viewport: { width: number; height: number },
+): { left: number; top: number } {
+  const gap = 4;
+  const clampLeft = (left: number) => Math.max(gap, Math.min(left, viewport.width - size.width - gap));
+  const lowest = Math.max(anchor.top + anchor.height, ...avoid.map((r) => r.top + r.height));
+  const options = [
+    { left: clampLeft(anchor.left), top: anchor.top + anchor.height + gap },
+    { left: anchor.left + anchor.width + gap, top: anchor.top },
+    { left: anchor.left - size.width - gap, top: anchor.top },
+    { left: clampLeft(anchor.left), top: lowest + gap },
+    { left: clampLeft(anchor.left), top: anchor.top - size.height - gap },
+  ];
+  const fits = (o: { left: number; top: number }) =>
+    o.left >= 0 && o.top >= 0 && o.left + size.width <= viewport.width && o.top + size.height <= viewport.height;
+  const clear = (o: { left: number; top: number }) => !avoid.some((r) => overlaps({ ...o, ...size }, r));
+  return options.find((o) => fits(o) && clear(o)) ?? options[0]!;
+}
 
 export interface IsolatedFrame {
   readonly token: string;
+  /** The host element (in a closed shadow root's light side): ours, never an overlay. */
+  readonly host: Element;
+  /** Moves keyboard focus into the frame (ArrowDown from the field). */
+  focus(): void;
   readonly anchor: Element | null;
   close(): void;
 }
@@ -116,6 +166,13 @@ export function mountIsolatedFrame(options: MountOptions): IsolatedFrame {
       left = Math.max(4, Math.min(rect.left, window.innerWidth - options.width - 4));
       top = rect.bottom + 4;
       if (top + height > window.innerHeight && rect.top - height - 4 >= 0) top = rect.top - height - 4;
+    } else if (options.placement.kind === 'rect') {
+      const where = options.placement.resolve();
+      if (!where) return false;
+      ({ left, top } = placeBeside(where.anchor, where.avoid, { width: options.width, height }, {
+        width: window.innerWidth,
+        height: window.innerHeight,
+      }));
     } else {
       left = Math.max(4, window.innerWidth - options.width - 16);
       top = 16;
@@ -126,6 +183,7 @@ export function mountIsolatedFrame(options: MountOptions): IsolatedFrame {
       'transform:none!important;filter:none!important;clip-path:none!important;mask:none!important;' +
       `width:${options.width}px!important;height:${height}px!important;` +
       `left:${Math.round(left)}px!important;top:${Math.round(top)}px!important;}`;
+    return true;
   };
 
   const close = (reason: string) => {
@@ -158,6 +216,7 @@ export function mountIsolatedFrame(options: MountOptions): IsolatedFrame {
   // Give the frame one tick to be laid out, then watch it.
   const timer = setInterval(() => {
     if (options.placement.kind === 'below' && !options.placement.anchor.isConnected) return close('field removed');
+    if (options.placement.kind === 'rect' && !place()) return close('field removed');
     const reason = whyObscured(host, browserObscureEnv(doc));
     if (reason) close(reason);
   }, watchdogIntervalMs);
@@ -168,6 +227,8 @@ export function mountIsolatedFrame(options: MountOptions): IsolatedFrame {
 
   return {
     token: options.token,
+    host,
+    focus: () => iframe.focus(),
     anchor: options.placement.kind === 'below' ? options.placement.anchor : null,
     close: () => close('closed'),
   };

@@ -2,7 +2,8 @@
 // forms must be left alone (sign-up, change-password, search, newsletter, OTP, captcha, honeypots).
 //
 // Pipeline, all synchronous and bounded:
-//  1. scan — walk the tree (and open shadow roots) collecting at most `maxFields` inputs;
+//  1. scan — candidate inputs from cheap selectors (passwords, identifier hints, small forms, the
+//     fields around each password), in the tree and its shadow roots, at most `maxFields`;
 //  2. classify each input from cheap attribute/label signals (no layout), then check the
 //     interesting ones for visibility (layout reads are the expensive part);
 //  3. group — fields in one <form> belong together; fields without a <form> are grouped by their
@@ -26,8 +27,12 @@ import {
   newsletterKeywords,
   nextStepKeywords,
   nonSubmitButtonKeywords,
+  accountNameKeywords,
+  changePasswordKeywords,
   normalizeText,
   oneTimeCodeKeywords,
+  paymentCardKeywords,
+  strongOneTimeCodeKeywords,
   passwordKeywords,
   personNameKeywords,
   rememberMeKeywords,
@@ -40,45 +45,98 @@ import { browserLayout, composedParent, createVisibilityChecker, type LayoutEnv 
 
 export type LoginCandidateKind = 'username-password' | 'password-only' | 'username-only';
 
-export interface LoginCandidate {
-  kind: LoginCandidateKind;
-  usernameField?: HTMLInputElement;
-  passwordField?: HTMLInputElement;
-  /** The button (or button-like element) that submits this login, when one was found. */
+/** What a detected form is for: signing in, creating an account, or changing its password. */
+export type FormKind = 'login' | 'sign-up' | 'change-password';
+
+/** The part a field plays in its form. */
+export type FieldRole = 'username' | 'current-password' | 'new-password' | 'confirm-password';
+
+interface CandidateBase {
+  /** The button (or button-like element) that submits this form, when one was found. */
   submitControl?: HTMLElement;
   /** The <form> the fields belong to (or sit inside, for fields in a shadow root). */
   formElement?: HTMLFormElement;
   /**
-   * Absolute URL the credentials are posted to: the submit button's `formaction`, else the form's
+   * Absolute URL the form is posted to: the submit button's `formaction`, else the form's
    * `action`, else the page itself. Undefined without a <form> or for `javascript:` actions.
    */
   action?: string;
-  /** The element that holds the whole login (the form, or the fields' common ancestor). */
+  /** The element that holds the whole form (the form, or the fields' common ancestor). */
   container: Element;
+}
+
+export interface LoginCandidate extends CandidateBase {
+  formKind: 'login';
+  kind: LoginCandidateKind;
+  usernameField?: HTMLInputElement;
+  /** The account's current password. */
+  passwordField?: HTMLInputElement;
+}
+
+/**
+ * A form that sets a password: a sign-up (username, new password, maybe its confirmation) or a
+ * change/reset-password form (maybe the current password, the new one, maybe its confirmation).
+ * Never to be filled with a saved login as if it were one.
+ */
+export interface NewPasswordCandidate extends CandidateBase {
+  formKind: 'sign-up' | 'change-password';
+  /** The new account's name on a sign-up; a change-password form rarely shows one. */
+  usernameField?: HTMLInputElement;
+  /** The password in use now (change-password forms that ask for it). */
+  currentPasswordField?: HTMLInputElement;
+  newPasswordField: HTMLInputElement;
+  /** The new password typed a second time. */
+  confirmPasswordField?: HTMLInputElement;
+}
+
+export type FormCandidate = LoginCandidate | NewPasswordCandidate;
+
+/** The fields of a candidate with their roles, in document order of the role list. */
+export function fieldRolesOf(candidate: FormCandidate): { field: HTMLInputElement; role: FieldRole }[] {
+  const pairs: [HTMLInputElement | undefined, FieldRole][] =
+    candidate.formKind === 'login'
+      ? [[candidate.usernameField, 'username'], [candidate.passwordField, 'current-password']]
+      : [
+          [candidate.usernameField, 'username'],
+          [candidate.currentPasswordField, 'current-password'],
+          [candidate.newPasswordField, 'new-password'],
+          [candidate.confirmPasswordField, 'confirm-password'],
+        ];
+  return pairs.flatMap(([field, role]) => (field ? [{ field, role }] : []));
 }
 
 export interface DetectOptions {
   /** Layout source; the real browser's by default, injected by unit tests. */
   layout?: LayoutEnv;
-  /** Cap on <input>/<textarea> elements scanned. */
+  /** Cap on candidate fields classified (passwords first; see `collectCandidateInputs`). */
   maxFields?: number;
-  /** Cap on elements walked while looking for inputs and shadow roots. */
+  /** Cap on elements walked while looking for shadow roots. */
   maxElements?: number;
   /**
    * How to open a shadow root; `el.shadowRoot` (open roots only) by default. The glue may pass
    * `chrome.dom.openOrClosedShadowRoot` / Firefox's `openOrClosedShadowRoot` to reach closed ones.
    */
   getShadowRoot?: (el: Element) => ShadowRoot | null;
+  /**
+   * Only look at fields inside these subtrees (and the fields around their passwords): the
+   * incremental rescan after a mutation batch. The whole root when absent.
+   */
+  within?: readonly Element[];
+  /**
+   * The shadow roots to look in, when the caller keeps track of them (observeForms discovers them
+   * in idle time): no walk of the whole tree. Walked for when absent.
+   */
+  shadowRoots?: readonly ShadowRoot[];
 }
 
 /**
- * At most 2 000 inputs are scanned per call (the same order of magnitude as Bitwarden's field
- * cap): a login form sits near the top of any page, and a page with tens of thousands of inputs
- * (spreadsheets, admin tables) must not stall the tab.
+ * At most 2 000 candidate fields are classified per call (the same order of magnitude as
+ * Bitwarden's field cap). Candidates come from cheap selectors (passwords first), not from
+ * document order, so the cap never hides a login behind a spreadsheet of inputs.
  */
 export const defaultMaxFieldsScanned = 2_000;
-/** At most 50 000 elements are walked per call, whatever the number of inputs among them. */
-export const defaultMaxElementsVisited = 50_000;
+/** At most 200 000 elements are walked per call looking for shadow roots. */
+export const defaultMaxElementsVisited = 200_000;
 /** Fields further than this many ancestors apart are never grouped without a <form>. */
 const maxGroupingDepth = 12;
 /** Buttons examined per group when looking for the submit control. */
@@ -86,7 +144,7 @@ const maxButtonsExamined = 50;
 /** A username-only step shows at most this many text fields (e.g. email + a "stay signed in"). */
 const maxFieldsInUsernameStep = 2;
 
-type FieldRole =
+type ScanRole =
   | 'password'
   | 'username' // has username/email signals
   | 'text' // plain text field without signals: a username only when right before a password
@@ -99,7 +157,7 @@ type PasswordKind = 'current' | 'new' | 'confirm' | 'unknown';
 interface ScannedField {
   el: HTMLInputElement;
   order: number;
-  role: FieldRole;
+  role: ScanRole;
   passwordKind: PasswordKind;
   /** 4 autocomplete=username, 3 email, 2 keyword, 1 plain text, 0 not a username. */
   usernameScore: number;
@@ -151,28 +209,174 @@ const buttonSelector =
 // ---------------------------------------------------------------------------------------------
 // 1. Scan
 
-/** Inputs under `root` in document order, entering shadow roots where the host stands. */
-function collectInputs(
+/** Cheap hint, from attributes alone, that a text field may be a login's identifier. */
+const usernameHint =
+  /user|mail|login|logon|log_in|signin|account|member|ident|nick|uid|phone|mobile|customer|correo|usuario|cuenta|courriel|compte|pseudo|benutzer|nutzer|kennung|konto|kunde|anmeld/i;
+/** A form with at most this many controls (fields and buttons) is read whole: a login, a step, a sign-up. */
+const maxControlsInSmallForm = 12;
+/**
+ * A tree with at most this many inputs has each one read for identifier hints (name, id,
+ * placeholder); a heavier one is searched with native selectors only (see collectCandidateInputs).
+ */
+const maxInputsReadOneByOne = 500;
+/** Text fields taken around one password when they share no <form> with it. */
+const maxNeighboursPerPassword = 40;
+
+function inputType(el: HTMLInputElement): string {
+  return (el.getAttribute('type') ?? 'text').trim().toLowerCase() || 'text';
+}
+
+function isTextLike(el: HTMLInputElement): boolean {
+  return !ignoredInputTypes.has(inputType(el));
+}
+
+function hasUsernameHint(el: HTMLInputElement): boolean {
+  const type = inputType(el);
+  if (type === 'email' || type === 'tel') return true;
+  const text = `${el.getAttribute('autocomplete') ?? ''} ${el.getAttribute('name') ?? ''} ${el.id} ${el.getAttribute('placeholder') ?? ''} ${el.getAttribute('aria-label') ?? ''}`;
+  return usernameHint.test(text);
+}
+
+/** `scope` and the shadow roots under it (entering nested ones), up to `maxElements` visited. */
+function collectTrees(
+  scope: Document | ShadowRoot | Element,
+  maxElements: number,
+  getShadowRoot: (el: Element) => ShadowRoot | null,
+): (Document | ShadowRoot | Element)[] {
+  const doc = scope.nodeType === 9 ? (scope as Document) : (scope.ownerDocument as Document);
+  const trees: (Document | ShadowRoot | Element)[] = [scope];
+  let visited = 0;
+  const walk = (root: Node): void => {
+    const walker = doc.createTreeWalker(root, 1 /* NodeFilter.SHOW_ELEMENT */);
+    for (let node: Node | null = root.nodeType === 1 ? root : walker.nextNode(); node; node = walker.nextNode()) {
+      if (++visited > maxElements) return;
+      const shadow = getShadowRoot(node as Element);
+      if (shadow) {
+        trees.push(shadow);
+        walk(shadow);
+      }
+    }
+  };
+  walk(scope);
+  return trees;
+}
+
+/** Position of `el` in the flat tree: [outermost host, …, el], each in its own tree. */
+function hostChain(el: Element): Element[] {
+  const chain: Element[] = [el];
+  for (let root = el.getRootNode(); root.nodeType === 11 && 'host' in root; root = (root as ShadowRoot).host.getRootNode()) {
+    chain.unshift((root as ShadowRoot).host);
+  }
+  return chain;
+}
+
+/** Document order across shadow roots: a host's shadow content sits where the host stands. */
+export function compareFlatTreeOrder(a: Element, b: Element): number {
+  if (a === b) return 0;
+  const ca = hostChain(a);
+  const cb = hostChain(b);
+  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+    if (ca[i] === cb[i]) continue;
+    return ca[i]!.compareDocumentPosition(cb[i]!) & 4 /* DOCUMENT_POSITION_FOLLOWING */ ? -1 : 1;
+  }
+  return ca.length - cb.length; // the host before what its shadow root holds
+}
+
+/**
+ * The inputs worth classifying under `scopes` (the whole `root` when none), in document order.
+ * Starts from what cheap selectors find, never from document order, so a login after ten thousand
+ * grid cells is found like one at the top: every password field; every text field with an
+ * identifier hint in its attributes (except in big forms without a password: a grid, not a
+ * login); every field of a small form; and the text fields around each password (its form's, or
+ * its nearest region's). At most `maxFields`, passwords first.
+ */
+function collectCandidateInputs(
   root: Document | ShadowRoot,
+  scopes: readonly Element[] | undefined,
   maxFields: number,
   maxElements: number,
   getShadowRoot: (el: Element) => ShadowRoot | null,
+  knownShadowRoots?: readonly ShadowRoot[],
 ): HTMLInputElement[] {
-  const doc = root.nodeType === 9 ? (root as Document) : (root as ShadowRoot).ownerDocument;
-  const inputs: HTMLInputElement[] = [];
-  let visited = 0;
-  const walk = (scope: Document | ShadowRoot): void => {
-    const walker = doc.createTreeWalker(scope, 1 /* NodeFilter.SHOW_ELEMENT */);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (inputs.length >= maxFields || ++visited > maxElements) return;
-      const el = node as Element;
-      if (el.localName === 'input') inputs.push(el as HTMLInputElement);
-      const shadow = getShadowRoot(el);
-      if (shadow) walk(shadow);
+  const trees = (scopes ?? [root]).flatMap((scope) =>
+    knownShadowRoots
+      ? [scope, ...knownShadowRoots.filter((r) => scope.nodeType !== 1 || composedContains(scope as Element, r.host))]
+      : collectTrees(scope, maxElements, getShadowRoot),
+  );
+  const passwords = new Set<HTMLInputElement>();
+  const others = new Set<HTMLInputElement>();
+  const formFields = new Map<HTMLFormElement, HTMLInputElement[]>();
+  const fieldsOfForm = (form: HTMLFormElement): HTMLInputElement[] => {
+    let fields = formFields.get(form);
+    if (!fields) {
+      fields = Array.from(form.querySelectorAll('input')).filter(isTextLike);
+      formFields.set(form, fields);
     }
+    return fields;
   };
-  walk(root);
-  return inputs;
+  const add = (el: HTMLInputElement): void => {
+    if (passwords.size + others.size >= maxFields) return;
+    if (inputType(el) === 'password') passwords.add(el);
+    else others.add(el);
+  };
+  // Every native query below is one pass over the tree; a pass of JavaScript over every input
+  // costs far more on a heavy page, so it runs only where inputs are few.
+  const query = (tree: Document | ShadowRoot | Element, selector: string): HTMLInputElement[] => {
+    const found = Array.from(tree.querySelectorAll<HTMLInputElement>(selector));
+    if (tree.nodeType === 1 && (tree as Element).matches(selector)) found.unshift(tree as HTMLInputElement);
+    return found;
+  };
+  for (const tree of trees) {
+    for (const el of query(tree, 'input[type="password" i]')) add(el);
+  }
+  // `form.elements.length` is counted natively; reading each field of a big form in JavaScript is
+  // what a grid of forms would make expensive.
+  const passwordForms = new Set<HTMLFormElement>();
+  for (const password of passwords) {
+    const form = password.form ?? closestComposedForm(password);
+    if (form) passwordForms.add(form);
+  }
+  const isSmallForm = (form: HTMLFormElement): boolean => form.elements.length <= maxControlsInSmallForm;
+  const inSmallOrPasswordForm = (el: HTMLInputElement): boolean => {
+    const form = el.form ?? closestComposedForm(el);
+    return !form || passwordForms.has(form) || isSmallForm(form);
+  };
+  for (const tree of trees) {
+    const inputs = tree.nodeType === 1 && (tree as Element).localName === 'input' ? [tree as HTMLInputElement] : tree.querySelectorAll('input');
+    if (inputs.length <= maxInputsReadOneByOne) {
+      for (let i = 0; i < inputs.length; i++) {
+        const el = inputs[i]!;
+        if (!isTextLike(el) || passwords.has(el)) continue;
+        const form = el.form ?? closestComposedForm(el);
+        if (form && isSmallForm(form)) add(el);
+        else if (hasUsernameHint(el) && inSmallOrPasswordForm(el)) add(el);
+      }
+      continue;
+    }
+    // A heavy tree: identifiers by their declared type or autocomplete, and small forms whole.
+    for (const el of query(tree, 'input[type="email" i], input[autocomplete]')) {
+      if (inSmallOrPasswordForm(el) && hasUsernameHint(el)) add(el);
+    }
+    for (const form of Array.from(tree.querySelectorAll('form'))) {
+      if (isSmallForm(form)) fieldsOfForm(form).forEach(add);
+    }
+  }
+  for (const password of [...passwords]) {
+    const form = password.form ?? closestComposedForm(password);
+    if (form) {
+      for (const field of fieldsOfForm(form).slice(0, maxNeighboursPerPassword)) add(field);
+      continue;
+    }
+    // No <form>: the text fields of the nearest region that has any.
+    let region: Element | null = composedParent(password);
+    for (let depth = 0; region && depth < maxGroupingDepth; depth++, region = composedParent(region)) {
+      const near = Array.from(region.querySelectorAll('input')).filter((f) => f !== password && isTextLike(f));
+      if (near.length === 0) continue;
+      for (const field of near.slice(0, maxNeighboursPerPassword)) add(field);
+      break;
+    }
+  }
+  return [...passwords, ...others].sort(compareFlatTreeOrder);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,8 +408,16 @@ function classifyInput(el: HTMLInputElement, labelsOf: LabelLookup): FieldClass 
   const declaresEmail = tokens.includes('email');
 
   if (type === 'password') {
+    // A card's security code typed blind is no account password.
+    if (tokens.some((token) => token.startsWith('cc-')) || hasKeyword(text, paymentCardKeywords)) return excluded;
     // `<input type=password name=otp>`: a code typed blind, not the account's password.
-    if (hasKeyword(text, oneTimeCodeKeywords) && !hasKeyword(text, passwordKeywords)) return excluded;
+    // Only a code's own words: a bare "code" also names real passwords ("seller code"), unless the
+    // field is as short as a code.
+    if (!hasKeyword(text, passwordKeywords)) {
+      if (hasKeyword(text, strongOneTimeCodeKeywords)) return excluded;
+      const maxLength = Number(el.getAttribute('maxlength') ?? 'NaN');
+      if ((maxLength <= 8 || el.getAttribute('inputmode') === 'numeric') && hasKeyword(text, oneTimeCodeKeywords)) return excluded;
+    }
     if (hasKeyword(text, captchaKeywords)) return excluded;
     return { role: 'password', passwordKind: classifyPassword(tokens, text), usernameScore: 0 };
   }
@@ -396,10 +608,15 @@ function findSubmitControl(
     for (let i = 0; i < buttons.length && i < maxButtonsExamined; i++) {
       const button = buttons[i] as HTMLElement;
       const text = `${controlText(button)} ${attributesText(button)}`;
-      if (hasKeyword(text, nonSubmitButtonKeywords) || hasKeyword(text, signUpKeywords)) continue;
+      if (hasKeyword(text, nonSubmitButtonKeywords)) continue;
+      const submitType = isSubmitType(button);
+      // "Create account" on a link or a plain button next to a login leads to another form; on a
+      // submit button it is this form's own submit, and says what the form is for.
+      const signUpWorded = hasKeyword(text, signUpKeywords) && !hasKeyword(text, loginKeywords);
+      if (signUpWorded && !submitType) continue;
       let score = 0;
-      if (isSubmitType(button)) score += 3;
-      if (hasKeyword(text, loginKeywords) || hasKeyword(text, nextStepKeywords)) score += 3;
+      if (submitType) score += 3;
+      if (signUpWorded || hasKeyword(text, loginKeywords) || hasKeyword(text, nextStepKeywords)) score += 3;
       if (button.localName === 'a' && score < 3) continue;
       // The submit button follows the fields; one before them belongs to something else.
       if (lastField.compareDocumentPosition(button) & 4 /* DOCUMENT_POSITION_FOLLOWING */) score += 1;
@@ -440,6 +657,13 @@ interface ScopeSignals {
   forgotLink: boolean;
   loginWording: boolean;
   signUpWording: boolean;
+  /** The submit control says "Sign up", "Register", "Create account" (and not "Sign in"). */
+  submitSaysSignUp: boolean;
+  /** The submit control says "Sign in", "Next", "Continue". */
+  submitSaysLoginOrNext: boolean;
+  /** A field of the form is named for a sign-up: `SignUpPassword`, `RegistrationForm[password]`. */
+  fieldNamesSaySignUp: boolean;
+  changeWording: boolean;
   newsletterWording: boolean;
   forgotWording: boolean;
 }
@@ -480,6 +704,12 @@ function readScopeSignals(
     forgotLink,
     loginWording: hasKeyword(wording, loginKeywords),
     signUpWording: hasKeyword(wording, signUpKeywords),
+    submitSaysSignUp: hasKeyword(submitText, signUpKeywords) && !hasKeyword(submitText, loginKeywords),
+    submitSaysLoginOrNext: hasKeyword(submitText, loginKeywords) || hasKeyword(submitText, nextStepKeywords),
+    fieldNamesSaySignUp: fieldsInScope.some(
+      (f) => f.role !== 'excluded' && hasKeyword(normalizeText(`${f.el.getAttribute('name') ?? ''} ${f.el.id}`), signUpKeywords),
+    ),
+    changeWording: hasKeyword([headings, submitText, formText].join(' '), changePasswordKeywords),
     newsletterWording: hasKeyword(wording, newsletterKeywords),
     forgotWording: hasKeyword([headings, submitText, formText].join(' '), forgotPasswordKeywords),
   };
@@ -495,29 +725,87 @@ function countVisibleTextFields(fields: ScannedField[], isShown: FieldVisibility
   return count;
 }
 
+/** Points of sign-up evidence: name fields, "create account" wording, a confirm e-mail, terms. */
+function signUpScoreOf(signals: ScopeSignals): number {
+  return (
+    2 * Math.min(signals.personNames, 2) +
+    (signals.signUpWording ? 2 : 0) +
+    (signals.submitSaysSignUp ? 2 : 0) +
+    (signals.fieldNamesSaySignUp ? 3 : 0) +
+    (signals.confirmEmail ? 3 : 0) +
+    (signals.terms ? 1 : 0)
+  );
+}
+
 /**
  * Sign-up and change-password forms must not be filled with an existing login: two visible
  * passwords, a confirm field, a declared new password, or enough sign-up evidence (name fields,
  * "create account" wording, a "confirm email", a terms checkbox) to outweigh the login evidence.
  */
-function isSignUpOrChange(signals: ScopeSignals, password: ScannedField | undefined): boolean {
+function isSignUpOrChange(signals: ScopeSignals, password: ScannedField | undefined, kind = password?.passwordKind): boolean {
   if (signals.visiblePasswords >= 2) return true;
-  if (password?.passwordKind === 'confirm') return true;
-  const signUpScore =
-    2 * Math.min(signals.personNames, 2) +
-    (signals.signUpWording ? 2 : 0) +
-    (signals.confirmEmail ? 3 : 0) +
-    (signals.terms ? 1 : 0);
-  if (password?.passwordKind === 'new') {
+  if (kind === 'confirm') return true;
+  const signUpScore = signUpScoreOf(signals);
+  if (kind === 'new') {
     // A site that marks its login password "new-password" still says "sign in" somewhere.
     return signUpScore > 0 || !signals.loginWording;
   }
   const loginScore =
-    (password?.passwordKind === 'current' ? 3 : 0) +
+    (kind === 'current' ? 3 : 0) +
     (signals.loginWording ? 2 : 0) +
     (signals.forgotLink ? 2 : 0) +
     (signals.rememberMe ? 1 : 0);
+  // Sign-up wording with no login evidence at all ("New customer" over an e-mail and a password).
+  if (loginScore === 0) return signUpScore >= 2;
   return signUpScore >= 3 && signUpScore > loginScore;
+}
+
+/** Sign-up or change-password, for a form already known to set a password. */
+function newPasswordFormKind(
+  signals: ScopeSignals,
+  kinds: PasswordKind[],
+  username: ScannedField | undefined,
+): NewPasswordCandidate['formKind'] {
+  if (kinds.length >= 3) return 'change-password';
+  const signUpEvidence = signUpScoreOf(signals) > 0;
+  if (signUpEvidence) return 'sign-up';
+  // Asking for the password in use, or saying "change/reset password": an account exists already.
+  if (kinds.includes('current') || signals.changeWording) return 'change-password';
+  // Passwords and nothing else (a reset link's page) set a password for an existing account.
+  return username ? 'sign-up' : 'change-password';
+}
+
+/**
+ * Which password is which on a new-password form. Declared kinds (autocomplete, labels) win; the
+ * rest go by position: a change-password form reads [current, new, confirm] or [new, confirm],
+ * a sign-up [new, confirm].
+ */
+function assignPasswordRoles(
+  formKind: NewPasswordCandidate['formKind'],
+  passwords: ScannedField[],
+  kinds: PasswordKind[],
+): { current?: ScannedField; next: ScannedField; confirm?: ScannedField } {
+  let current = -1;
+  if (formKind === 'change-password') {
+    current = kinds.indexOf('current');
+    if (current < 0 && passwords.length >= 2) {
+      const readsNewThenConfirm = passwords.length === 2 && (kinds[1] === 'confirm' || kinds[0] === 'new');
+      if (!readsNewThenConfirm) current = 0;
+    }
+  }
+  const rest = passwords.map((_, i) => i).filter((i) => i !== current);
+  const next = rest.find((i) => kinds[i] === 'new') ?? rest.find((i) => kinds[i] !== 'confirm') ?? rest[0]!;
+  const confirm = rest.find((i) => i !== next && kinds[i] === 'confirm') ?? rest.find((i) => i > next);
+  return {
+    ...(current >= 0 ? { current: passwords[current]! } : {}),
+    next: passwords[next]!,
+    ...(confirm !== undefined ? { confirm: passwords[confirm]! } : {}),
+  };
+}
+
+/** Footers and sidebars hold newsletter and search boxes, not the first step of a login. */
+function isInPageFurniture(el: Element): boolean {
+  return el.closest('footer, aside, [role="contentinfo"], [role="complementary"]') !== null;
 }
 
 /**
@@ -556,17 +844,25 @@ function fieldsInside(container: Element, all: ScannedField[], inside: ScannedFi
   return all.slice(first, end);
 }
 
+interface Decision {
+  candidate: FormCandidate;
+  /** A username-only step accepted on the page title's word alone: dropped if a login is elsewhere. */
+  onTitleOnly: boolean;
+}
+
 function decideGroup(
   group: FieldGroup,
   allVisible: ScannedField[],
   isVisible: VisibilityCheck,
   labelsOf: LabelLookup,
   isShown: FieldVisibility,
-): LoginCandidate | null {
+): Decision | null {
   const { container, form } = group;
   // Only username and plain text fields are ever unread here (passwords are read eagerly).
   const passwords = group.fields.filter((f) => f.role === 'password' && isShown(f));
   const password = passwords[0];
+  // The first password confirms nothing ("Enter your password to confirm" asks for the current one).
+  const kinds = passwords.map((f, i) => (i === 0 && f.passwordKind === 'confirm' ? 'unknown' : f.passwordKind));
   const username = password
     ? precedingUsername(group, password, isShown)
     : // The first visible one of the highest score (a stable sort keeps ties in document order).
@@ -583,7 +879,6 @@ function decideGroup(
   const lastField = group.fields.findLast(isShown)!.el;
   const submitControl = findSubmitControl(container, form, lastField, isVisible);
   const signals = readScopeSignals(container, form, submitControl, fieldsInScope, labelsOf, isShown);
-  if (isSignUpOrChange(signals, password)) return null;
 
   const doc = primary.el.ownerDocument;
   const base = {
@@ -593,34 +888,61 @@ function decideGroup(
   };
   const action = resolveAction(form, submitControl, doc);
   const withAction = action === undefined ? base : { ...base, action };
+  const decided = (candidate: FormCandidate, onTitleOnly = false): Decision => ({ candidate, onTitleOnly });
 
+  if (password && isSignUpOrChange(signals, password, kinds[0])) {
+    const formKind = newPasswordFormKind(signals, kinds, username);
+    const roles = assignPasswordRoles(formKind, passwords, kinds);
+    // A change-password form's plain text box is some other setting, not the account's name.
+    const accountName = formKind === 'sign-up' || username?.role === 'username' ? username : undefined;
+    return decided({
+      formKind,
+      ...(accountName ? { usernameField: accountName.el } : {}),
+      ...(roles.current ? { currentPasswordField: roles.current.el } : {}),
+      newPasswordField: roles.next.el,
+      ...(roles.confirm ? { confirmPasswordField: roles.confirm.el } : {}),
+      ...withAction,
+    });
+  }
   if (password) {
-    return username
-      ? { kind: 'username-password', usernameField: username.el, passwordField: password.el, ...withAction }
-      : { kind: 'password-only', passwordField: password.el, ...withAction };
+    return decided(
+      username
+        ? { formKind: 'login', kind: 'username-password', usernameField: username.el, passwordField: password.el, ...withAction }
+        : { formKind: 'login', kind: 'password-only', passwordField: password.el, ...withAction },
+    );
   }
 
   // Username-only step: a single identifier field, said to be a login, and nothing else.
   if (!username || signals.visiblePasswords > 0) return null;
   if (signals.newsletterWording || signals.forgotWording || signals.hasTextarea) return null;
+  if (signals.signUpWording || signals.submitSaysSignUp || isSignUpOrChange(signals, undefined)) return null;
   if (signals.visibleTextFields > maxFieldsInUsernameStep) return null;
+  const candidate: LoginCandidate = { formKind: 'login', kind: 'username-only', usernameField: username.el, ...withAction };
+  if (username.usernameScore >= 4 || signals.loginWording) return decided(candidate);
+  // "Username" + "Next": an account name (not a bare e-mail, which checkouts ask for too).
+  const namesAnAccount = hasKeyword(describeField(username.el, labelsOf), accountNameKeywords);
+  if (namesAnAccount && signals.submitSaysLoginOrNext) return decided(candidate);
+  // The page title alone is weak: a footer's e-mail box on a "Sign in" page is a newsletter.
   const titleSaysLogin = hasKeyword(normalizeText(doc.title), loginKeywords);
-  if (username.usernameScore < 4 && !signals.loginWording && !titleSaysLogin) return null;
-  return { kind: 'username-only', usernameField: username.el, ...withAction };
+  if (titleSaysLogin && signals.submitSaysLoginOrNext && !isInPageFurniture(username.el)) return decided(candidate, true);
+  return null;
 }
 
 /**
- * Finds the login forms under `root` (a document or a shadow root), in document order. Each field
- * appears in at most one candidate; sign-up, change-password, search, newsletter, OTP and captcha
- * fields yield none, and invisible fields (honeypots) are never chosen.
+ * Finds the login, sign-up and change-password forms under `root` (a document or a shadow root),
+ * in document order, each classified with its fields' roles. Each field appears in at most one
+ * candidate; search, newsletter, OTP and captcha fields yield none, and invisible fields
+ * (honeypots) are never chosen.
  */
-export function detectLoginForms(root: Document | ShadowRoot, opts: DetectOptions = {}): LoginCandidate[] {
+export function detectForms(root: Document | ShadowRoot, opts: DetectOptions = {}): FormCandidate[] {
   const layout = opts.layout ?? browserLayout;
-  const inputs = collectInputs(
+  const inputs = collectCandidateInputs(
     root,
+    opts.within,
     opts.maxFields ?? defaultMaxFieldsScanned,
     opts.maxElements ?? defaultMaxElementsVisited,
     opts.getShadowRoot ?? ((el) => el.shadowRoot),
+    opts.shadowRoots,
   );
 
   const isVisible = createVisibilityChecker(layout);
@@ -667,13 +989,28 @@ export function detectLoginForms(root: Document | ShadowRoot, opts: DetectOption
   // Known invisible fields are gone; unread ones stay until something needs them.
   const fields = scanned.filter((f) => f.visible !== false);
 
-  const decided: { candidate: LoginCandidate; order: number }[] = [];
+  const decided: (Decision & { order: number })[] = [];
   for (const group of groupFields(fields.filter(isGroupable))) {
-    const candidate = decideGroup(group, fields, isVisible, labelsOf, isShown);
+    const decision = decideGroup(group, fields, isVisible, labelsOf, isShown);
     // Document order of the group's first visible field, as if invisible ones had never been grouped.
-    if (candidate) decided.push({ candidate, order: group.fields.find(isShown)!.order });
+    if (decision) decided.push({ ...decision, order: group.fields.find(isShown)!.order });
   }
-  return decided.sort((a, b) => a.order - b.order).map((d) => d.candidate);
+  // A lone e-mail box taken for a login's first step because the title says "Sign in" is no such
+  // step when the page shows a real login as well (a newsletter box on a login page).
+  const hasFirmLogin = decided.some((d) => d.candidate.formKind === 'login' && !d.onTitleOnly);
+  return decided
+    .filter((d) => !(d.onTitleOnly && hasFirmLogin))
+    .sort((a, b) => a.order - b.order)
+    .map((d) => d.candidate);
+}
+
+/**
+ * Finds the login forms under `root` (a document or a shadow root), in document order: the login
+ * candidates of `detectForms`. Sign-up, change-password, search, newsletter, OTP and captcha
+ * fields yield none, and invisible fields (honeypots) are never chosen.
+ */
+export function detectLoginForms(root: Document | ShadowRoot, opts: DetectOptions = {}): LoginCandidate[] {
+  return detectForms(root, opts).filter((c): c is LoginCandidate => c.formKind === 'login');
 }
 
 /**
@@ -682,7 +1019,7 @@ export function detectLoginForms(root: Document | ShadowRoot, opts: DetectOption
  */
 export function isSignUpOrChangeCandidate(candidate: LoginCandidate, layout: LayoutEnv = browserLayout): boolean {
   const root = candidate.container.getRootNode() as Document | ShadowRoot;
-  const inputs = collectInputs(root, defaultMaxFieldsScanned, defaultMaxElementsVisited, (el) => el.shadowRoot);
+  const inputs = collectCandidateInputs(root, [candidate.container], defaultMaxFieldsScanned, defaultMaxElementsVisited, (el) => el.shadowRoot);
   const isVisible = createVisibilityChecker(layout);
   const labelsOf = createLabelLookup();
   const inScope: ScannedField[] = [];

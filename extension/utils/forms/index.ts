@@ -2,19 +2,31 @@
 // they run unchanged in jsdom. The content-script glue (observers, messaging, menus) imports these.
 
 export {
+  compareFlatTreeOrder,
+  detectForms,
   detectLoginForms,
+  fieldRolesOf,
   isSignUpOrChangeCandidate,
   defaultMaxFieldsScanned,
   defaultMaxElementsVisited,
   type DetectOptions,
+  type FieldRole,
+  type FormCandidate,
+  type FormKind,
   type LoginCandidate,
   type LoginCandidateKind,
+  type NewPasswordCandidate,
 } from './detect';
 export { fillField, type FillFieldOptions } from './fill';
+export { siteRulesOf } from './site-rules';
 export {
   planFill,
   applyFillPlan,
   confirmationKey,
+  fillConfirmations,
+  unconfirmed,
+  whyNotFillable,
+  type ConfirmationFacts,
   type ConfirmReason,
   type FillAccount,
   type FillApplication,
@@ -28,6 +40,7 @@ export {
   decideSaveOffer,
   extractSubmittedCredentials,
   extractSubmittedUsername,
+  extractSetPassword,
   isNeverSite,
   type ExistingAccount,
   type ExtractOptions,
@@ -35,7 +48,15 @@ export {
   type SubmittedCredentials,
 } from './submit';
 export {
+  acceptsTyping,
+  assessFillTarget,
+  browserFillLayout,
   browserLayout,
+  minFillOpacity,
+  minFillableSizePx,
+  type FillLayoutEnv,
+  type FillTargetAssessment,
+  type HiddenReason,
   composedParent,
   createVisibilityChecker,
   isFillableField,

@@ -58,6 +58,28 @@ export const currentPasswordKeywords = [
   'altes passwort',
 ] as const;
 
+/**
+ * Words that name an account's user name, not just an address: a lone field saying one of these
+ * with a "Next" button is the first step of a login, where a lone e-mail box may be a checkout's.
+ */
+export const accountNameKeywords = [
+  'user', 'username', 'user name', 'userid', 'user id', 'login id', 'loginid', 'account name',
+  'member id', 'customer id', 'customer number',
+  'usuario', 'nombre de usuario', 'identifiant', 'utilisateur', 'nom d utilisateur',
+  'benutzer', 'benutzername', 'nutzername', 'anmeldename', 'kennung', 'kundennummer',
+] as const;
+
+/** Wording of a change- or reset-password form (its heading, submit button or form names). */
+export const changePasswordKeywords = [
+  'change password', 'change your password', 'update password', 'update your password',
+  'reset password', 'reset your password', 'set new password', 'set a new password',
+  'choose a new password', 'new password', 'changepassword', 'password change', 'password reset',
+  'cambiar contrasena', 'cambia tu contrasena', 'restablecer contrasena', 'nueva contrasena',
+  'changer le mot de passe', 'changer votre mot de passe', 'modifier le mot de passe',
+  'reinitialiser le mot de passe', 'nouveau mot de passe',
+  'passwort andern', 'kennwort andern', 'passwort zurucksetzen', 'neues passwort',
+] as const;
+
 /** Wording of a login form, its heading or its submit button. */
 export const loginKeywords = [
   'login', 'log in', 'logon', 'log on', 'signin', 'sign in', 'sign on', 'signon', 'authenticate',
@@ -73,10 +95,10 @@ export const nextStepKeywords = [
 
 export const signUpKeywords = [
   'register', 'registration', 'sign up', 'signup', 'create account', 'create an account',
-  'create your account', 'new account', 'join', 'join now', 'enroll',
-  'registrarse', 'registrate', 'registro', 'crear cuenta', 'crear una cuenta', 'crea tu cuenta',
-  'inscription', 's inscrire', 'inscrivez vous', 'creer un compte', 'creer mon compte',
-  'registrieren', 'registrierung', 'konto erstellen', 'konto anlegen', 'jetzt registrieren',
+  'create your account', 'new account', 'join', 'join now', 'enroll', 'new customer',
+  'registrarse', 'registrate', 'registro', 'crear cuenta', 'crear una cuenta', 'crea tu cuenta', 'nuevo cliente',
+  'inscription', 's inscrire', 'inscrivez vous', 'creer un compte', 'creer mon compte', 'nouveau client',
+  'registrieren', 'registrierung', 'konto erstellen', 'konto anlegen', 'jetzt registrieren', 'neukunde',
 ] as const;
 
 export const newsletterKeywords = [
@@ -97,12 +119,25 @@ export const captchaKeywords = [
   'caracteres de la imagen', 'caracteres de l image', 'zeichen im bild',
 ] as const;
 
-export const oneTimeCodeKeywords = [
+/**
+ * Words that name a one-time code on their own. A password field (`type=password`) is excluded as
+ * a code only on these: a bare "code" or "token" also names secrets that are real passwords
+ * ("seller code", "access code" of a shop's partner login).
+ */
+export const strongOneTimeCodeKeywords = [
   'otp', 'totp', 'one time', 'onetime', 'one time code', '2fa', 'mfa', 'two factor', 'twofactor',
   'second factor', 'verification code', 'verificationcode', 'verify code', 'auth code',
-  'authcode', 'authenticator', 'security code', 'sms code', 'smscode', 'code', 'token',
-  'codigo', 'codigo de verificacion', 'code de verification', 'code de securite',
+  'authcode', 'authenticator', 'security code', 'sms code', 'smscode',
+  'codigo de verificacion', 'code de verification', 'code de securite',
   'bestatigungscode', 'sicherheitscode', 'einmalcode', 'einmalpasswort', 'verifizierungscode',
+] as const;
+
+export const oneTimeCodeKeywords = [...strongOneTimeCodeKeywords, 'code', 'token', 'codigo'] as const;
+
+/** A payment card's fields, sometimes typed blind (`<input type=password name=cvc>`). */
+export const paymentCardKeywords = [
+  'cvc', 'cvv', 'cvv2', 'csc', 'card number', 'cardnumber', 'card verification', 'credit card',
+  'numero de tarjeta', 'numero de carte', 'cryptogramme', 'kartennummer', 'prufnummer',
 ] as const;
 
 /** Personal-name fields: present on sign-up forms, absent from login forms. */
@@ -154,17 +189,31 @@ export function normalizeText(raw: string | null | undefined): string {
     .trim();
 }
 
+interface CompiledKeywords {
+  /** Every keyword as whole words: ` k1 | k2 |…` tested against the text padded with spaces. */
+  words: RegExp;
+  /** The long keywords with their spaces removed, tested against the text with its spaces removed. */
+  compact: RegExp | null;
+}
+
+/** Keyword lists are module constants: compile each once, on first use (not on every call). */
+const compiledKeywords = new WeakMap<readonly string[], CompiledKeywords>();
+
+function compileKeywords(keywords: readonly string[]): CompiledKeywords {
+  // Keywords are normalised already: letters, digits and single spaces, nothing to escape.
+  const words = new RegExp(` (?:${keywords.join('|')}) `);
+  const long = [...new Set(keywords.map((k) => k.replace(/ /g, '')).filter((k) => k.length >= compactMatchMinLength))];
+  const compiled = { words, compact: long.length > 0 ? new RegExp(long.join('|')) : null };
+  compiledKeywords.set(keywords, compiled);
+  return compiled;
+}
+
 /** Whether normalised `text` contains one of `keywords` (see the matching rules above). */
 export function hasKeyword(text: string, keywords: readonly string[]): boolean {
   if (!text) return false;
-  const padded = ` ${text} `;
-  const compact = text.replace(/ /g, '');
-  for (const keyword of keywords) {
-    if (padded.includes(` ${keyword} `)) return true;
-    const compactKeyword = keyword.replace(/ /g, '');
-    if (compactKeyword.length >= compactMatchMinLength && compact.includes(compactKeyword)) return true;
-  }
-  return false;
+  const { words, compact } = compiledKeywords.get(keywords) ?? compileKeywords(keywords);
+  if (words.test(` ${text} `)) return true;
+  return compact !== null && compact.test(text.replace(/ /g, ''));
 }
 
 /** The space-separated tokens of an `autocomplete` attribute, lower-cased. */

@@ -1,7 +1,7 @@
 // Save / update offers after a login is submitted. The glue watches the candidate's form submit,
 // submit-control click and the navigation that follows, then asks these two functions.
 
-import { isSignUpOrChangeCandidate, type LoginCandidate } from './detect';
+import { isSignUpOrChangeCandidate, type LoginCandidate, type NewPasswordCandidate } from './detect';
 import { browserLayout, type LayoutEnv } from './visibility';
 
 export interface SubmittedCredentials {
@@ -45,6 +45,19 @@ export function extractSubmittedCredentials(
   if (isSignUpOrChangeCandidate(candidate, opts.layout ?? browserLayout)) return null;
   const host = candidate.passwordField.ownerDocument.location?.hostname ?? '';
   return { username, password, host };
+}
+
+/**
+ * The password a sign-up or change-password form just set, with the new account's name (sign-up;
+ * '' when the form shows none, as change-password forms rarely do). Null when the new password is
+ * too short or its confirmation differs (the site will refuse the form anyway).
+ */
+export function extractSetPassword(candidate: NewPasswordCandidate): { username: string; password: string } | null {
+  const password = candidate.newPasswordField.value;
+  if (password.length < minCredentialLength) return null;
+  if (candidate.confirmPasswordField && candidate.confirmPasswordField.value !== password) return null;
+  const username = candidate.usernameField?.value.trim() ?? '';
+  return { username: username.length >= minCredentialLength ? username : '', password };
 }
 
 export interface ExistingAccount {

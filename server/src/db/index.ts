@@ -1,6 +1,8 @@
 // The data layer. Components receive a `Database` (from AppDeps) and use `db.models`; nothing
 // outside server/src imports the models directly (tests reach them through the same handle).
-export { openDatabase, describeDatabaseUrl, type Database, type DatabaseOptions, type Dialect } from './database';
+export { openDatabase, describeDatabaseUrl, type Database, type DatabaseOptions, type Dialect, type TransactionRetry } from './database';
 export * from './models';
+export { databaseRetryAfterSeconds, describeDatabaseError, isDatabaseUnavailableError } from './availability';
 export { createMigrator, listPendingMigrations, migrations, migrationsTableName, schemaTables } from './migrator';
+export { readBoolean, readDate, readOptionalDate, selectRows, type RawRow } from './raw-rows';
 export { purgeExpiredRows, type CleanupOptions, type CleanupResult } from './cleanup';

@@ -13,6 +13,27 @@ import { requestIdOf } from './request-id';
 /** Prefix of every route that is not `root` (DESIGN §7). */
 export const apiBasePath = '/api/v1';
 
+/**
+ * The caller's user as the authenticator's one query read it, with what routes need (the profile
+ * of /me, the address MFA labels its secret with): no route reads the user row again unless it
+ * must lock it or check a credential.
+ */
+export interface PrincipalUser {
+  id: number;
+  uuid: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: Role;
+  status: 'active';
+  createdAt: Date;
+  lastLoginAt: Date | null;
+  lastLoginIp: string | null;
+  passwordChangedAt: Date | null;
+  failedLoginAttempts: number;
+  mfaEnabled: boolean;
+}
+
 /** Who is calling, as established from a valid access token. */
 export interface Principal {
   userId: number;
@@ -23,6 +44,7 @@ export interface Principal {
   jti: string;
   /** jwt_tokens.id of the access token (audit rows name it). */
   tokenId: number;
+  user: PrincipalUser;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   cursorSchema,
   limitQuerySchema,
   roleSchema,
+  text,
   timestampSchema,
   userStatusSchema,
   userSummarySchema,
@@ -29,7 +30,7 @@ export type AdminUser = z.infer<typeof adminUserSchema>;
 export const listUsersQuerySchema = z
   .object({
     /** Substring of email, first or last name. */
-    q: z.string().trim().min(1).max(100).optional(),
+    q: text().trim().min(1).max(100).optional(),
     role: roleSchema.optional(),
     status: userStatusSchema.optional(),
     cursor: cursorSchema.optional(),
@@ -58,6 +59,30 @@ export const adminUserResponseSchema = z.object({ user: adminUserSchema }).stric
 export const adminAuditQuerySchema = z
   .object({ ...auditFilterShape, userId: uuidSchema.optional() })
   .strict();
+
+/** What `verifyAuditChain` found wrong: a row edited, one removed or reordered, rows cut off the end. */
+export const auditChainProblemSchema = z.enum(['row_edited', 'row_removed_or_reordered', 'end_removed']);
+export type AuditChainProblem = z.infer<typeof auditChainProblemSchema>;
+
+/** The hash chain walked from the first row: intact with its length, or the first broken row. */
+export const auditVerificationSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), checked: z.number().int().min(0) }).strict(),
+  z
+    .object({
+      ok: z.literal(false),
+      /** Rows verified before the break. */
+      checked: z.number().int().min(0),
+      /** The first broken row's id (null: the rows are intact but the end was cut off). */
+      brokenAt: z.number().int().positive().nullable(),
+      problem: auditChainProblemSchema,
+    })
+    .strict(),
+]);
+export type AuditVerification = z.infer<typeof auditVerificationSchema>;
+export const auditVerificationResponseSchema = z
+  .object({ verification: auditVerificationSchema, verifiedAt: timestampSchema })
+  .strict();
+export type AuditVerificationResponse = z.infer<typeof auditVerificationResponseSchema>;
 
 export const organisationSettingsSchema = z
   .object({
@@ -96,6 +121,14 @@ export const adminRoutes = {
     roles: admins,
     request: { query: adminAuditQuerySchema },
     responses: { 200: auditPageResponseSchema },
+  }),
+  verifyAudit: defineRoute({
+    method: 'get',
+    path: '/admin/audit/verify',
+    summary: 'Walks the audit hash chain (what `npm run audit:verify` does): intact, or the first broken row',
+    auth: 'bearer',
+    roles: admins,
+    responses: { 200: auditVerificationResponseSchema },
   }),
   getSettings: defineRoute({
     method: 'get',

@@ -1,23 +1,27 @@
 import { z } from 'zod';
 import { defineRoute } from './routes';
-import { accessDecisionSchema, accessStateSchema, queryBooleanSchema, timestampSchema, uuidSchema } from './common';
+import { accessDecisionSchema, accessStateSchema, queryBooleanSchema, text, timestampSchema, uuidSchema } from './common';
 
 /** How an application's URL is compared with a page (DESIGN §9); same names as the shared matcher. */
 export const matchStrategySchema = z.enum(['base_domain', 'host', 'starts_with', 'exact', 'regex', 'never']);
 
 /** Absolute URL with a scheme and `//` (https, http, or an app scheme such as androidapp://). */
-export const applicationUrlSchema = z
-  .string()
+export const applicationUrlSchema = text()
   .trim()
   .max(2048)
   .regex(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/, { message: 'must be an absolute URL' });
 
-const applicationNameSchema = z.string().trim().normalize('NFC').min(1).max(200);
+const applicationNameSchema = text().trim().normalize('NFC').min(1).max(200);
 /** Longest extra URL or regular expression (the matcher refuses longer patterns). */
 export const maxApplicationPatternLength = 500;
-/** Extra URLs compared with the same strategy, or the regular expressions of `regex`. */
-const matchPatternsSchema = z.array(z.string().trim().min(1).max(maxApplicationPatternLength)).max(20);
-const accessValueSchema = z.string().trim().min(1).max(100);
+/**
+ * Extra URLs compared with the same strategy, or the regular expressions of `regex`. One line each
+ * (a regex writes a line break as `\n`): the catalogue CSV keeps a cell's patterns one per line.
+ */
+const matchPatternsSchema = z
+  .array(text().trim().min(1).max(maxApplicationPatternLength).regex(/^[^\r\n]*$/, { message: 'must be one line' }))
+  .max(20);
+const accessValueSchema = text().trim().min(1).max(100);
 
 export const applicationSchema = z
   .object({
@@ -38,10 +42,19 @@ export const applicationSchema = z
   .strict();
 export type Application = z.infer<typeof applicationSchema>;
 
-export const listApplicationsResponseSchema = z.object({ applications: z.array(applicationSchema) }).strict();
+export const listApplicationsResponseSchema = z
+  .object({
+    applications: z.array(applicationSchema),
+    /** The catalogue's revision; the response's ETag is `"catalogue-<revision>"`. */
+    revision: z.number().int().nonnegative(),
+  })
+  .strict();
+/** `If-None-Match` with the ETag of a catalogue the client holds: 304 while it is current. */
+export const listApplicationsHeadersSchema = z.object({ 'if-none-match': text().max(1024).optional() }).loose();
 export type ListApplicationsResponse = z.infer<typeof listApplicationsResponseSchema>;
 
-export const matchApplicationsQuerySchema = z.object({ url: z.string().min(1).max(4096) }).strict();
+/** The page URL travels in the body, never the query string, so no access log or proxy records it. */
+export const matchApplicationsBodySchema = z.object({ url: text().min(1).max(4096) }).strict();
 
 export const applicationMatchSchema = z
   .object({
@@ -97,16 +110,17 @@ export const applicationRoutes = {
   list: defineRoute({
     method: 'get',
     path: '/applications',
-    summary: 'The application catalogue, which the extension matches pages against locally',
+    summary: 'The application catalogue, which the extension matches pages against locally (ETag; 304 to If-None-Match while unchanged)',
     auth: 'bearer',
-    responses: { 200: listApplicationsResponseSchema },
+    request: { headers: listApplicationsHeadersSchema },
+    responses: { 200: listApplicationsResponseSchema, 304: null },
   }),
   match: defineRoute({
-    method: 'get',
+    method: 'post',
     path: '/applications/match',
-    summary: 'Applications matching a URL, each with its access decision (recorded in the audit log)',
+    summary: 'Applications matching a URL (sent in the body), each with its access decision (recorded in the audit log)',
     auth: 'bearer',
-    request: { query: matchApplicationsQuerySchema },
+    request: { body: matchApplicationsBodySchema },
     responses: { 200: matchApplicationsResponseSchema },
   }),
   create: defineRoute({

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineRoute } from './routes';
-import { cursorSchema, limitQuerySchema, queryBooleanSchema, timestampFilterSchema, timestampSchema, uuidSchema } from './common';
+import { cursorSchema, limitQuerySchema, queryBooleanSchema, text, timestampFilterSchema, timestampSchema, uuidSchema } from './common';
 
 /** Audit actions are dotted snake_case names, e.g. `auth.login`, `account.update`. */
-export const auditActionSchema = z.string().regex(/^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$/).max(64);
+export const auditActionSchema = text().regex(/^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$/).max(64);
 export const auditTargetTypeSchema = z.enum(['account', 'application', 'user', 'session', 'settings']);
 
 export const auditEntrySchema = z
@@ -27,7 +27,7 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export const auditFilterShape = {
   action: auditActionSchema.optional(),
   targetType: auditTargetTypeSchema.optional(),
-  targetId: z.string().min(1).max(64).optional(),
+  targetId: text().min(1).max(64).optional(),
   success: queryBooleanSchema.optional(),
   from: timestampFilterSchema.optional(),
   to: timestampFilterSchema.optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from './routes';
 import {
   base64Bytes,
+  text,
   emailSchema,
   emptyBodySchema,
   personNameSchema,
@@ -18,14 +19,14 @@ import { kdfParamsSchema, kdfSaltSchema } from './kdf';
 export const authHashSchema = base64Bytes(32);
 
 /** An opaque refresh token of ≥ 256 random bits, base64url without padding (43+ characters). */
-export const refreshTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43,128}$/, { message: 'invalid refresh token' });
+export const refreshTokenSchema = text().regex(/^[A-Za-z0-9_-]{43,128}$/, { message: 'invalid refresh token' });
 
 /** A TOTP code (6 digits) or a one-time backup code; spaces and case are the server's to ignore. */
-export const mfaCodeSchema = z.string().trim().min(6).max(32).regex(/^[0-9A-Za-z -]+$/, { message: 'invalid code' });
+export const mfaCodeSchema = text().trim().min(6).max(32).regex(/^[0-9A-Za-z -]+$/, { message: 'invalid code' });
 
 export const deviceSchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: text().trim().min(1).max(100),
     type: z.enum(['extension', 'browser', 'desktop', 'mobile', 'cli', 'other']),
   })
   .strict();
@@ -128,6 +129,15 @@ export const recoveryResetBodySchema = z
   })
   .strict();
 
+/**
+ * A new recovery code while signed in (the old one stops working): the master password proves it
+ * is the person (a stolen access token alone cannot replace the way back in), `recovery` is the
+ * same key material as at sign-up.
+ */
+export const recoveryRegenerateBodySchema = z
+  .object({ currentAuthHash: authHashSchema, recovery: recoveryKeyMaterialSchema })
+  .strict();
+
 // ---- me --------------------------------------------------------------------------------------
 export const profileSchema = userSummarySchema
   .extend({
@@ -150,6 +160,8 @@ export const updateProfileBodySchema = z
   .refine((body) => body.firstName !== undefined || body.lastName !== undefined, 'nothing to update');
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
+/** The extension's language: `auto` follows the browser's; the others override it. */
+export const languageSchema = z.enum(['auto', 'en', 'es']);
 
 /** Per-user settings of the extension, stored server-side so they follow the user. */
 export const preferencesSchema = z
@@ -164,7 +176,7 @@ export const preferencesSchema = z
         symbols: z.boolean(),
         avoidAmbiguous: z.boolean(),
         words: z.number().int().min(3).max(20),
-        separator: z.string().max(3),
+        separator: text().max(3),
       })
       .strict(),
     /** Lock the vault after this many seconds without use; 0 = only on browser restart. */
@@ -175,6 +187,8 @@ export const preferencesSchema = z
       .object({ offerSave: z.boolean(), offerUpdate: z.boolean(), securityAlerts: z.boolean() })
       .strict(),
     theme: themeSchema,
+    /** Optional on the wire so clients older than the setting keep saving their preferences. */
+    language: languageSchema.default('auto'),
     /** Refresh-token lifetime policy for new sessions (DESIGN §6 "remember me"). */
     rememberMeByDefault: z.boolean(),
   })
@@ -256,6 +270,14 @@ export const authRoutes = {
     request: { body: recoveryResetBodySchema },
     responses: { 204: null },
   }),
+  recoveryRegenerate: defineRoute({
+    method: 'post',
+    path: '/auth/recovery/regenerate',
+    summary: 'Replace the recovery code (needs the master password); the old code stops working',
+    auth: 'bearer',
+    request: { body: recoveryRegenerateBodySchema },
+    responses: { 204: null },
+  }),
   getMe: defineRoute({
     method: 'get',
     path: '/me',
@@ -303,6 +325,7 @@ export type RecoveryKeyMaterial = z.infer<typeof recoveryKeyMaterialSchema>;
 export type RecoveryKeyBody = z.input<typeof recoveryKeyBodySchema>;
 export type RecoveryKeyResponse = z.infer<typeof recoveryKeyResponseSchema>;
 export type RecoveryResetBody = z.input<typeof recoveryResetBodySchema>;
+export type RecoveryRegenerateBody = z.input<typeof recoveryRegenerateBodySchema>;
 export type ProfileResponse = z.infer<typeof profileResponseSchema>;
 export type UpdateProfileBody = z.input<typeof updateProfileBodySchema>;
 export type PreferencesResponse = z.infer<typeof preferencesResponseSchema>;

@@ -31,6 +31,11 @@ function envelopeObject(ct: z.ZodString) {
  * `secureaccess/v1/<accountUuid>/<field>`. The server checks the shape only; it cannot decrypt.
  */
 export const envelopeSchema = envelopeObject(base64Range(0, envelopeLimits.maxCiphertextBytes));
+
+/** An envelope whose ciphertext (= plaintext length, GCM) is at most `maxBytes`: one secret field's limit. */
+export function fieldEnvelope(maxBytes: number) {
+  return envelopeObject(base64Range(0, Math.min(maxBytes, envelopeLimits.maxCiphertextBytes)));
+}
 export type Envelope = z.infer<typeof envelopeSchema>;
 
 /** The user key wrapped by a key-encryption key: exactly 32 bytes of ciphertext. */

@@ -4,12 +4,22 @@ import { z } from 'zod';
 export const ErrorCode = {
   validationFailed: 'validation_failed',
   malformedJson: 'malformed_json',
+  /** 400: the body could not be decoded (a corrupt or truncated gzip/deflate/br stream). */
+  malformedBody: 'malformed_body',
+  /** 400: the URL's path has invalid percent-encoding (`%`, `%FF`, `%E0%A4%A`…). */
+  malformedPath: 'malformed_path',
+  /** 400: the request could not be parsed as HTTP (bad chunking, conflicting lengths, no Host…). */
+  badRequest: 'bad_request',
+  /** 431: the request's headers (or URL) exceed the server's limit. */
+  headersTooLarge: 'headers_too_large',
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   notFound: 'not_found',
   methodNotAllowed: 'method_not_allowed',
   internalError: 'internal_error',
   serviceUnavailable: 'service_unavailable',
+  /** 503 with Retry-After: the database is down, unreachable or did not answer within its timeout. */
+  databaseUnavailable: 'database_unavailable',
   rateLimited: 'rate_limited',
   // authentication and sessions (401 unless noted)
   invalidCredentials: 'invalid_credentials',
@@ -43,8 +53,10 @@ export const ErrorCode = {
   preconditionRequired: 'precondition_required',
   /** 403: the application's access is declined or it is inactive; `details.access` says which. */
   accessDeclined: 'access_declined',
-  /** 409: uuid already exists, application still in use, last admin, … */
+  /** 409: uuid already exists, application still in use, … */
   conflict: 'conflict',
+  /** 409: the change would leave the organisation without an active admin. */
+  lastAdmin: 'last_admin',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,6 +1,6 @@
 import { envelopeLimits, type Envelope } from '../contract/envelope';
-import { decodeBase64, encodeBase64 } from './base64';
-import { assertBytes, copyBytes, encodeUtf8, randomBytes, subtleCrypto } from './bytes';
+import { decodeBase64, decodeBase64Concat, encodeBase64 } from './base64';
+import { assertBytes, copyBytes, encodeUtf8, isBytes, randomBytes, subtleCrypto } from './bytes';
 import { CryptoError, CryptoErrorCode } from './errors';
 
 export type { Envelope };
@@ -22,7 +22,8 @@ function malformed(why: string): CryptoError {
   return new CryptoError(CryptoErrorCode.malformedEnvelope, `malformed envelope: ${why}`);
 }
 
-function decodeStrict(value: unknown): DecodedEnvelope {
+/** The checks on the envelope's object, version, algorithm and kid (everything but the binary parts). */
+function checkHeader(value: unknown): { record: Record<string, unknown>; kid: number } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed('not an object');
   const record = value as Record<string, unknown>;
   const extra = Object.keys(record).filter((k) => !(envelopeKeys as readonly string[]).includes(k));
@@ -39,6 +40,11 @@ function decodeStrict(value: unknown): DecodedEnvelope {
   if (typeof kid !== 'number' || !Number.isSafeInteger(kid) || kid < 1 || kid > maxKid) {
     throw malformed('kid must be an integer 1..2^31-1');
   }
+  return { record, kid };
+}
+
+function decodeStrict(value: unknown): DecodedEnvelope {
+  const { record, kid } = checkHeader(value);
   const nonce = decodeBase64(record.nonce, 'nonce', envelopeLimits.nonceBytes) as Uint8Array<ArrayBuffer>;
   const tag = decodeBase64(record.tag, 'tag', envelopeLimits.tagBytes) as Uint8Array<ArrayBuffer>;
   const ct = decodeBase64(record.ct, 'ct') as Uint8Array<ArrayBuffer>;
@@ -54,12 +60,38 @@ function decodeStrict(value: unknown): DecodedEnvelope {
  * CryptoError (never another exception), whatever the input.
  */
 export function decodeEnvelope(value: unknown): DecodedEnvelope {
+  return withCryptoErrors(() => decodeStrict(value));
+}
+
+function withCryptoErrors<T>(decode: () => T): T {
   try {
-    return decodeStrict(value);
+    return decode();
   } catch (error) {
     if (error instanceof CryptoError) throw error;
     throw new CryptoError(CryptoErrorCode.malformedEnvelope, 'malformed envelope', { cause: error });
   }
+}
+
+/**
+ * The same checks as `decodeEnvelope`, decoding `ct ‖ tag` straight into the one buffer WebCrypto
+ * decrypts (each base64 text is read once, nothing is copied again).
+ */
+function decodeForDecrypt(value: unknown): { nonce: Uint8Array<ArrayBuffer>; sealed: Uint8Array<ArrayBuffer> } {
+  return withCryptoErrors(() => {
+    const { record } = checkHeader(value);
+    const nonce = decodeBase64(record.nonce, 'nonce', envelopeLimits.nonceBytes) as Uint8Array<ArrayBuffer>;
+    const { bytes, lengths } = decodeBase64Concat([
+      { text: record.ct, what: 'ct' },
+      { text: record.tag, what: 'tag' },
+    ]);
+    if (lengths[1] !== envelopeLimits.tagBytes) {
+      throw new CryptoError(CryptoErrorCode.invalidLength, `tag must be ${envelopeLimits.tagBytes} bytes, got ${lengths[1]}`);
+    }
+    if (lengths[0]! > envelopeLimits.maxCiphertextBytes) {
+      throw new CryptoError(CryptoErrorCode.invalidLength, `ciphertext over ${envelopeLimits.maxCiphertextBytes} bytes`);
+    }
+    return { nonce, sealed: bytes };
+  });
 }
 
 /** Validates an envelope and returns a clean copy of it (same checks as `decodeEnvelope`). */
@@ -78,9 +110,29 @@ export function isEnvelope(value: unknown): value is Envelope {
   }
 }
 
-async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt'): Promise<CryptoKey> {
+/** A 32-byte key, or one already imported with `importAesKey` (many envelopes, one import). */
+export type AesKey = Uint8Array | CryptoKey;
+
+/** Imports a 32-byte AES-256-GCM key once, non-extractable, for both directions. */
+export async function importAesKey(key: Uint8Array): Promise<CryptoKey> {
   assertBytes(key, 'key', 32);
-  return subtleCrypto().importKey('raw', copyBytes(key), 'AES-GCM', false, [usage]);
+  return subtleCrypto().importKey('raw', copyBytes(key), 'AES-GCM', false, ['encrypt', 'decrypt']);
+}
+
+function assertCryptoKey(key: unknown): asserts key is CryptoKey {
+  if (typeof key !== 'object' || key === null || (key as CryptoKey).type !== 'secret') {
+    throw new CryptoError(CryptoErrorCode.invalidArgument, 'key must be 32 bytes or an imported AES-GCM CryptoKey');
+  }
+}
+
+/**
+ * The key as a CryptoKey. An imported key is used as is, without an `await`: a caller that opens
+ * thousands of envelopes then hands each to WebCrypto while it decodes the next.
+ */
+async function asCryptoKey(key: AesKey): Promise<CryptoKey> {
+  if (isBytes(key)) return importAesKey(key);
+  assertCryptoKey(key);
+  return key;
 }
 
 /**
@@ -88,7 +140,7 @@ async function importAesKey(key: Uint8Array, usage: 'encrypt' | 'decrypt'): Prom
  * `nonce` may be fixed only to reproduce test vectors — reusing a nonce under one key is fatal.
  */
 export async function sealEnvelope(
-  key: Uint8Array,
+  key: AesKey,
   kid: number,
   plaintext: Uint8Array,
   associatedData: string,
@@ -102,7 +154,7 @@ export async function sealEnvelope(
   if (plaintext.length > envelopeLimits.maxCiphertextBytes) {
     throw new CryptoError(CryptoErrorCode.invalidLength, `plaintext over ${envelopeLimits.maxCiphertextBytes} bytes`);
   }
-  const aesKey = await importAesKey(key, 'encrypt');
+  const aesKey = await asCryptoKey(key);
   const sealed = new Uint8Array(
     await subtleCrypto().encrypt(
       { name: 'AES-GCM', iv: copyBytes(nonce), additionalData: encodeUtf8(associatedData), tagLength: 128 },
@@ -123,12 +175,15 @@ export async function sealEnvelope(
 }
 
 /** Checks and decrypts an envelope; any tampering, wrong key or wrong AD → `decryption_failed`. */
-export async function openEnvelope(key: Uint8Array, envelope: unknown, associatedData: string): Promise<Uint8Array> {
-  const { nonce, ct, tag } = decodeEnvelope(envelope);
-  const aesKey = await importAesKey(key, 'decrypt');
-  const sealed = new Uint8Array(ct.length + tag.length);
-  sealed.set(ct);
-  sealed.set(tag, ct.length);
+export async function openEnvelope(key: AesKey, envelope: unknown, associatedData: string): Promise<Uint8Array> {
+  const { nonce, sealed } = decodeForDecrypt(envelope);
+  let aesKey: CryptoKey;
+  if (isBytes(key)) {
+    aesKey = await importAesKey(key);
+  } else {
+    assertCryptoKey(key);
+    aesKey = key;
+  }
   try {
     const plaintext = await subtleCrypto().decrypt(
       { name: 'AES-GCM', iv: nonce, additionalData: encodeUtf8(associatedData), tagLength: 128 },

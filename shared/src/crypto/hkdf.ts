@@ -6,6 +6,8 @@ export const hkdfInfo = {
   wrap: 'secureaccess/wrap/v1',
   recovery: 'secureaccess/recovery/v1',
   recoveryAuth: 'secureaccess/recovery-auth/v1',
+  /** The key of an encrypted backup file, from the password chosen for it (docs/protocol.md §8a). */
+  backup: 'secureaccess/backup/v1',
 } as const;
 
 /** HKDF-SHA256 (RFC 5869) with an empty salt, 32 bytes of output. */

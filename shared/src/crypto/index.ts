@@ -21,6 +21,7 @@ export {
   openEnvelope,
   parseEnvelope,
   sealEnvelope,
+  type AesKey,
   type DecodedEnvelope,
   type Envelope,
 } from './envelope';
@@ -57,4 +58,22 @@ export {
   type RegistrationInput,
 } from './registration';
 export { defaultKdfParams, kdfLimits, type KdfParams } from '../contract/kdf';
-export type { SecretField } from '../contract/accounts';
+export {
+  fieldsDecryptedOnOpen,
+  importUserKey,
+  normalizeSecretField,
+  openAccountSecrets,
+  sealAccountSecrets,
+  sealLegacyPlaintext,
+} from './account-secrets';
+export type { AccountPlaintexts, SecretField } from '../contract/accounts';
+export {
+  isVaultBackup,
+  openVaultBackup,
+  sealVaultBackup,
+  vaultBackupType,
+  vaultBackupVersion,
+  type VaultBackupContent,
+  type VaultBackupEntry,
+  type VaultBackupFile,
+} from './backup';

@@ -1,8 +1,8 @@
 import { envelopeLimits, type Envelope } from '../contract/envelope';
-import { secretFields, type SecretField } from '../contract/accounts';
+import { secretFieldSpecs, secretFields, type SecretField } from '../contract/accounts';
 import { encodeBase64 } from './base64';
-import { assertBytes, decodeUtf8, encodeUtf8, randomBytes } from './bytes';
-import { openEnvelope, sealEnvelope } from './envelope';
+import { assertBytes, decodeUtf8, encodeUtf8, isBytes, randomBytes } from './bytes';
+import { openEnvelope, sealEnvelope, type AesKey } from './envelope';
 import { CryptoError, CryptoErrorCode } from './errors';
 import { hkdfInfo, hkdfSha256 } from './hkdf';
 import { deriveMasterKey, deriveMasterKeyUnsafeForTests } from './kdf';
@@ -19,7 +19,7 @@ export function fieldAssociatedData(accountUuid: string, field: SecretField): st
   if (typeof accountUuid !== 'string' || !uuidPattern.test(accountUuid)) {
     throw new CryptoError(CryptoErrorCode.invalidArgument, 'accountUuid must be a lower-case UUID');
   }
-  if (!(secretFields as readonly string[]).includes(field)) {
+  if (!Object.hasOwn(secretFieldSpecs, field)) {
     throw new CryptoError(CryptoErrorCode.invalidArgument, `field must be one of ${secretFields.join(', ')}`);
   }
   return `secureaccess/v1/${accountUuid}/${field}`;
@@ -84,7 +84,7 @@ export async function unwrapUserKey(wrapKey: Uint8Array, wrappedUserKey: unknown
 
 /** Encrypts one secret field of an account (UTF-8 of `plaintext`, byte for byte — no normalising). */
 export async function encryptField(
-  userKey: Uint8Array,
+  userKey: AesKey,
   kid: number,
   accountUuid: string,
   field: SecretField,
@@ -96,18 +96,18 @@ export async function encryptField(
   if (/\p{Cs}/u.test(plaintext)) {
     throw new CryptoError(CryptoErrorCode.invalidArgument, 'plaintext contains a lone surrogate (not valid Unicode)');
   }
-  assertBytes(userKey, 'userKey', userKeyBytes);
+  if (isBytes(userKey)) assertBytes(userKey, 'userKey', userKeyBytes);
   return sealEnvelope(userKey, kid, encodeUtf8(plaintext), fieldAssociatedData(accountUuid, field), nonce);
 }
 
 /** Decrypts one secret field; it must have been encrypted for this account and this field. */
 export async function decryptField(
-  userKey: Uint8Array,
+  userKey: AesKey,
   accountUuid: string,
   field: SecretField,
   envelope: unknown,
 ): Promise<string> {
-  assertBytes(userKey, 'userKey', userKeyBytes);
+  if (isBytes(userKey)) assertBytes(userKey, 'userKey', userKeyBytes);
   const plaintext = await openEnvelope(userKey, envelope, fieldAssociatedData(accountUuid, field));
   try {
     return decodeUtf8(plaintext);

@@ -67,17 +67,21 @@ export interface NewPasswordKeys {
 }
 
 /**
- * Re-wraps the (unchanged) user key under a new password with a fresh salt: the `new…` fields of
+ * Re-wraps the (unchanged) user key under a new password: the `new…` fields of
  * `POST /auth/password` and `POST /auth/recovery/reset`. No field is re-encrypted.
+ * A fresh salt unless `options.salt` keeps the account's: the server can refuse one of the last
+ * five passwords only when it is derived with the same salt (its history holds auth hashes), so
+ * a client that wants that check keeps the salt — per account, like Bitwarden's email salt.
  */
 export async function makeNewPasswordKeys(
   userKey: Uint8Array,
   keyVersion: number,
   newPassword: string,
   kdf: KdfParams = defaultKdfParams,
+  options: { salt?: string } = {},
 ): Promise<NewPasswordKeys> {
   const newKdf = assertKdfParams(kdf);
-  const newSalt = encodeBase64(randomBytes(newSaltBytes));
+  const newSalt = options.salt ?? encodeBase64(randomBytes(newSaltBytes));
   const { authHash, wrapKey } = await deriveKeys(newPassword, newSalt, newKdf);
   return { newAuthHash: authHash, newKdf, newSalt, newWrappedUserKey: await wrapUserKey(wrapKey, userKey, keyVersion) };
 }

@@ -18,3 +18,12 @@ export {
 } from './options';
 export { randomBelow, shuffle } from './random';
 export { effLargeWordlist } from './wordlist';
+export {
+  generateForSite,
+  generatorOptionsOf,
+  parseSiteRules,
+  satisfiesSiteRules,
+  type GeneratorPreference,
+  type SiteRules,
+  type SiteRulesInput,
+} from './site-rules';

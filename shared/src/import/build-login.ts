@@ -1,4 +1,4 @@
-import type { ImportedLogin } from './types';
+import { importIssue, type ImportedLogin, type ImportIssue } from './types';
 
 export interface LoginFields {
   name?: unknown;
@@ -24,13 +24,14 @@ function hostnameOf(url: string): string {
  * Builds the common shape, or returns why the row is not a login. Passwords are kept byte for
  * byte (leading spaces can be part of one); names, URLs and folders are trimmed.
  */
-export function buildLogin(fields: LoginFields): ImportedLogin | string {
+export function buildLogin(fields: LoginFields, row: number): ImportedLogin | ImportIssue {
   const url = text(fields.url).trim();
   const username = text(fields.username);
   const password = text(fields.password);
-  if (username.trim() === '' && password === '') return 'The row has neither a username nor a password.';
+  if (username.trim() === '' && password === '') return importIssue('no_credentials', 'The row has neither a username nor a password.');
   const name = text(fields.name).trim() || hostnameOf(url) || url || username.trim();
   const login: ImportedLogin = {
+    row,
     name,
     url,
     username,

@@ -1,5 +1,5 @@
 import type { LoginFields } from './build-login';
-import type { ImportFormat } from './types';
+import { importIssue, type ImportFormat, type ImportIssue } from './types';
 
 /** A row of a CSV export, looked up by lower-cased header name. */
 export type CsvRow = (header: string) => string;
@@ -9,11 +9,41 @@ export interface CsvFormat {
   /** Headers (lower case) that together identify the format. */
   requiredHeaders: readonly string[];
   /** Reads one row, or returns why it is not a login. */
-  toLogin(row: CsvRow): LoginFields | string;
+  toLogin(row: CsvRow): LoginFields | ImportIssue;
+}
+
+/**
+ * A legacy `enlace` as a URL: kept when it has a scheme, given `https://` when it is a bare host
+ * ("www.empresa.es/acceso"), refused otherwise ("ver nota") — the row is reported, not guessed at.
+ */
+function legacyLink(text: string): string | ImportIssue {
+  const link = text.trim();
+  if (link === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(link)) return link;
+  if (/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+(:\d+)?([/?#]\S*)?$/u.test(link)) return `https://${link}`;
+  return importIssue('invalid_url', `The link "${link}" is not a web address.`, link);
 }
 
 /** Ordered most specific first: Chrome's headers are a subset of others'. */
 export const csvFormats: readonly CsvFormat[] = [
+  {
+    // id,linea_de_negocio,nombre,descripcion,usuario,password,enlace,info_adicional — the legacy
+    // `passwords-manager` table (seed 002) as `npm run legacy:export` writes it.
+    format: 'passwords_manager',
+    requiredHeaders: ['linea_de_negocio', 'nombre', 'descripcion', 'usuario', 'password', 'enlace', 'info_adicional'],
+    toLogin: (row) => {
+      const url = legacyLink(row('enlace'));
+      if (typeof url !== 'string') return url;
+      return {
+        name: row('nombre'),
+        url,
+        username: row('usuario'),
+        password: row('password'),
+        // Both free-text columns go to the notes, description first, a blank line between.
+        notes: [row('descripcion').trim(), row('info_adicional').trim()].filter((part) => part !== '').join('\n\n'),
+        folder: row('linea_de_negocio'),
+      };
+    },
+  },
   {
     // folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp
     // (organisation exports have `collections` instead of `folder`)
@@ -21,7 +51,7 @@ export const csvFormats: readonly CsvFormat[] = [
     requiredHeaders: ['type', 'name', 'login_uri', 'login_username', 'login_password'],
     toLogin: (row) => {
       const type = row('type').trim().toLowerCase();
-      if (type !== '' && type !== 'login') return `Only logins are imported, not items of type "${type}".`;
+      if (type !== '' && type !== 'login') return importIssue('not_a_login', `Only logins are imported, not items of type "${type}".`, type);
       return {
         name: row('name'),
         // Several URIs of one item are exported joined by commas; the first is the login page.
@@ -40,7 +70,7 @@ export const csvFormats: readonly CsvFormat[] = [
     requiredHeaders: ['url', 'username', 'password', 'extra', 'name', 'grouping'],
     toLogin: (row) => {
       // LastPass writes secure notes as rows whose URL is "http://sn".
-      if (row('url').trim() === 'http://sn') return 'Secure notes are not imported.';
+      if (row('url').trim() === 'http://sn') return importIssue('secure_note', 'Secure notes are not imported.');
       return {
         name: row('name'),
         url: row('url'),

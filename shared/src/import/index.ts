@@ -1,2 +1,12 @@
 export { parseImport, detectImportFormat, maxImportLength } from './parse-import';
-export { importFormats, type ImportFormat, type ImportedLogin, type ImportResult, type ImportRowError } from './types';
+export { duplicateKey } from './duplicates';
+export { bitwardenCsvHeader, formatBitwardenCsv, formatCsv } from './write-csv';
+export {
+  importErrorCodes,
+  importFormats,
+  type ImportErrorCode,
+  type ImportFormat,
+  type ImportedLogin,
+  type ImportResult,
+  type ImportRowError,
+} from './types';

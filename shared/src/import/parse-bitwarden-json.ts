@@ -1,5 +1,5 @@
 import { buildLogin } from './build-login';
-import type { ImportResult, ImportRowError } from './types';
+import { importIssue, isImportIssue, type ImportErrorCode, type ImportResult } from './types';
 
 const loginItemType = 1; // Bitwarden: 1 login, 2 secure note, 3 card, 4 identity, 5 SSH key
 
@@ -10,10 +10,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 export function parseBitwardenJson(document: unknown): ImportResult {
   const result: ImportResult = { format: 'bitwarden_json', logins: [], errors: [] };
   if (!isRecord(document) || !Array.isArray(document.items)) {
-    return { format: null, logins: [], errors: [{ row: 0, message: 'The JSON is not a Bitwarden export (no "items" list).' }] };
+    return { format: null, logins: [], errors: [{ row: 0, ...importIssue('not_bitwarden_json', 'The JSON is not a Bitwarden export (no "items" list).') }] };
   }
   if (document.encrypted === true) {
-    result.errors.push({ row: 0, message: 'The Bitwarden export is encrypted: export again choosing the unencrypted JSON format.' });
+    result.errors.push({ row: 0, ...importIssue('bitwarden_encrypted', 'The Bitwarden export is encrypted: export again choosing the unencrypted JSON format.') });
     return result;
   }
   const folders = new Map<unknown, unknown>();
@@ -22,9 +22,12 @@ export function parseBitwardenJson(document: unknown): ImportResult {
   }
   document.items.forEach((item: unknown, index: number) => {
     const row = index + 1;
-    const error = (message: string): void => void result.errors.push({ row, message } satisfies ImportRowError);
-    if (!isRecord(item)) return error('The item is not an object.');
-    if (item.type !== loginItemType) return error(`Only logins are imported, not items of type ${JSON.stringify(item.type)}.`);
+    const error = (code: ImportErrorCode, message: string, detail?: string): void => void result.errors.push({ row, ...importIssue(code, message, detail) });
+    if (!isRecord(item)) return error('not_an_object', 'The item is not an object.');
+    if (item.type !== loginItemType) {
+      const type = JSON.stringify(item.type) ?? String(item.type);
+      return error('not_a_login', `Only logins are imported, not items of type ${type}.`, type);
+    }
     const login = isRecord(item.login) ? item.login : {};
     const firstUri = Array.isArray(login.uris) ? login.uris.find(isRecord) : undefined;
     const built = buildLogin({
@@ -35,8 +38,8 @@ export function parseBitwardenJson(document: unknown): ImportResult {
       notes: item.notes,
       folder: folders.get(item.folderId),
       totp: login.totp,
-    });
-    if (typeof built === 'string') return error(built);
+    }, row);
+    if (isImportIssue(built)) return void result.errors.push({ row, ...built });
     result.logins.push(built);
   });
   return result;

@@ -6,6 +6,7 @@ import {
   type ApplicationMatch,
   type MatchableApplication,
   type MatchedStrategy,
+  type MatchRule,
 } from './types';
 
 /** Higher is better: exact > starts_with > regex > host > base_domain. */
@@ -19,8 +20,8 @@ const strategyRank: Record<MatchedStrategy, number> = {
 
 /** One URL (or regex) of an application, prepared once so that matching a page does no parsing. */
 export type CompiledCandidate =
-  | { strategy: 'base_domain' | 'host' | 'exact' | 'starts_with'; url: NormalizedUrl }
-  | { strategy: 'regex'; pattern: CompiledMatchPattern; appProtocol: string | null };
+  | { strategy: 'base_domain' | 'host' | 'exact' | 'starts_with'; url: NormalizedUrl; rule: MatchRule }
+  | { strategy: 'regex'; pattern: CompiledMatchPattern; appProtocol: string | null; rule: MatchRule };
 
 export interface CompiledApplication<T extends MatchableApplication> {
   application: T;
@@ -31,6 +32,8 @@ export interface CompiledApplication<T extends MatchableApplication> {
 
 interface CandidateMatch {
   strategy: MatchedStrategy;
+  /** The URL or pattern of the application that matched (for an admin's "which rule?"). */
+  rule: MatchRule;
   insecure: boolean;
   /** Among starts_with matches, the longer prefix is the more specific one. */
   specificity: number;
@@ -48,14 +51,20 @@ export function compileApplication<T extends MatchableApplication>(application: 
   const candidates: CompiledCandidate[] = [];
   if (strategy === 'regex') {
     const appUrl = typeof application.url === 'string' ? normalizeApplicationUrl(application.url) : null;
-    for (const source of patterns) {
+    patterns.forEach((source, index) => {
       const pattern = typeof source === 'string' ? compileMatchPattern(source) : null;
-      if (pattern !== null) candidates.push({ strategy, pattern, appProtocol: appUrl?.protocol ?? null });
-    }
+      if (pattern !== null) {
+        candidates.push({ strategy, pattern, appProtocol: appUrl?.protocol ?? null, rule: { source: 'pattern', index, value: source } });
+      }
+    });
   } else if (strategy !== 'never') {
-    for (const source of [application.url, ...patterns]) {
+    const sources: [unknown, MatchRule][] = [
+      [application.url, { source: 'url', value: String(application.url) }],
+      ...patterns.map((source, index): [unknown, MatchRule] => [source, { source: 'pattern', index, value: String(source) }]),
+    ];
+    for (const [source, rule] of sources) {
       const url = typeof source === 'string' ? normalizeApplicationUrl(source) : null;
-      if (url !== null) candidates.push({ strategy, url });
+      if (url !== null) candidates.push({ strategy, url, rule });
     }
   }
   return { application, order, candidates };
@@ -84,7 +93,7 @@ function startsWithOnBoundary(page: NormalizedUrl, app: NormalizedUrl): boolean 
 function matchCandidate(candidate: CompiledCandidate, page: NormalizedUrl): CandidateMatch | null {
   if (candidate.strategy === 'regex') {
     if (!candidate.pattern.test(page.comparable)) return null;
-    return { strategy: 'regex', insecure: isInsecure(candidate.appProtocol, page), specificity: 0 };
+    return { strategy: 'regex', rule: candidate.rule, insecure: isInsecure(candidate.appProtocol, page), specificity: 0 };
   }
   const app = candidate.url;
   let matched: boolean;
@@ -108,7 +117,7 @@ function matchCandidate(candidate: CompiledCandidate, page: NormalizedUrl): Cand
       break;
   }
   if (!matched) return null;
-  return { strategy: candidate.strategy, insecure: isInsecure(app.protocol, page), specificity };
+  return { strategy: candidate.strategy, rule: candidate.rule, insecure: isInsecure(app.protocol, page), specificity };
 }
 
 /** Negative when `a` is the better match. */
@@ -145,6 +154,7 @@ export function rankMatches<T extends MatchableApplication>(matches: RankedMatch
     .map(({ compiled, best }) => ({
       application: compiled.application,
       strategy: best.strategy,
+      rule: best.rule,
       insecure: best.insecure,
     }));
 }

@@ -11,6 +11,7 @@ export {
   defaultMatchStrategy,
   type MatchStrategy,
   type MatchedStrategy,
+  type MatchRule,
   type MatchableApplication,
   type ApplicationMatch,
 } from './types';

@@ -22,6 +22,12 @@ export interface MatchableApplication {
 export type MatchedStrategy = Exclude<MatchStrategy, 'never'>;
 
 /**
+ * Which of an application's rules matched: its `url`, or `matchPatterns[index]` (an extra URL, or
+ * a regex for `regex`). `value` is the rule as the admin wrote it.
+ */
+export type MatchRule = { source: 'url'; value: string } | { source: 'pattern'; index: number; value: string };
+
+/**
  * One application that matches a page. Inactive and declined applications are returned too, so
  * the caller can say why nothing is filled (DESIGN §8); gating on `isActive`/`access` is the
  * caller's decision.
@@ -29,6 +35,8 @@ export type MatchedStrategy = Exclude<MatchStrategy, 'never'>;
 export interface ApplicationMatch<T extends MatchableApplication = MatchableApplication> {
   application: T;
   strategy: MatchedStrategy;
+  /** The rule that matched (the best of the application's rules for this page). */
+  rule: MatchRule;
   /** The page is plain http while the application was registered for https (or by a regex). */
   insecure: boolean;
 }

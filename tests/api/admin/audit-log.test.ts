@@ -33,7 +33,7 @@ beforeAll(async () => {
   declinedAccount = linked.uuid;
   expectStatus(await world.admin.api.patch(`/api/v1/applications/${application}`).send({ access: 'declined' }), 200);
   expect((await alice.api.post(`/api/v1/accounts/${declinedAccount}/used`).send({})).status).toBe(403);
-  expectStatus(await bob.api.get('/api/v1/applications/match?url=https://blocked.audit.example/'), 200);
+  expectStatus(await bob.api.post('/api/v1/applications/match').send({ url: 'https://blocked.audit.example/' }), 200);
 });
 afterAll(async () => {
   await world.close();

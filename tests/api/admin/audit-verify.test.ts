@@ -61,6 +61,75 @@ describe('audit:verify', () => {
   });
 });
 
+describe('GET /admin/audit/verify', () => {
+  let world: VaultWorld;
+
+  beforeAll(async () => {
+    world = await startVaultWorld();
+    const member = await world.member('editor', 'Verified');
+    for (let i = 0; i < 3; i += 1) {
+      expectStatus(await member.api.post('/api/v1/accounts').send(await sealAccount(member.key)), 201);
+    }
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  test('when no row was touched, then an admin reads "intact" with the number of rows verified', async () => {
+    const rows = await world.t.db.models.AuditLog.count();
+
+    const response = await world.admin.api.get('/api/v1/admin/audit/verify');
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ verification: { ok: true, checked: rows }, verifiedAt: world.t.clock.now().toISOString() });
+    // Verifying writes nothing: the chain is as long as before.
+    expect(await world.t.db.models.AuditLog.count()).toBe(rows);
+  });
+
+  test('when a row is edited directly in the database, then the answer names that row as the first broken one', async () => {
+    const rows = await world.t.db.models.AuditLog.findAll({ order: [['id', 'ASC']] });
+    const index = Math.floor(rows.length / 2);
+    const victim = rows[index]!;
+    const later = rows[index + 1]!;
+    // Two edits: the report names the first, and counts the rows before it as verified.
+    await world.t.db.sequelize.query(`UPDATE audit_log SET target_id = 'tampered' WHERE id IN (${Number(victim.id)}, ${Number(later.id)})`);
+
+    const response = await world.admin.api.get('/api/v1/admin/audit/verify');
+
+    expect(response.status).toBe(200);
+    expect(response.body.verification).toEqual({ ok: false, checked: index, brokenAt: Number(victim.id), problem: 'row_edited' });
+    expect(await verifyAuditChain(world.t.db)).toMatchObject({ ok: false, brokenAt: Number(victim.id) });
+  });
+
+  test('when a row is deleted from the database, then the row after it is reported as removed or reordered', async () => {
+    // A fresh chain of its own: the edited one above stays broken at its first edit.
+    const fresh = await startVaultWorld();
+    try {
+      const member = await fresh.member('editor', 'Pruned');
+      expectStatus(await member.api.post('/api/v1/accounts').send(await sealAccount(member.key)), 201);
+      const rows = await fresh.t.db.models.AuditLog.findAll({ order: [['id', 'ASC']] });
+      const removed = rows[1]!;
+      await fresh.t.db.sequelize.query(`DELETE FROM audit_log WHERE id = ${Number(removed.id)}`);
+
+      const response = await fresh.admin.api.get('/api/v1/admin/audit/verify');
+
+      expect(response.status).toBe(200);
+      expect(response.body.verification).toEqual({ ok: false, checked: 1, brokenAt: Number(rows[2]!.id), problem: 'row_removed_or_reordered' });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('when an editor asks, then 403 and the chain is not walked for them', async () => {
+    const editor = await world.member('editor', 'Curious');
+
+    const response = await editor.api.get('/api/v1/admin/audit/verify');
+
+    expect(response.status).toBe(403);
+    expect(response.body.error.code).toBe('forbidden');
+  });
+});
+
 if (testDialect() === 'mysql') {
   describe('two API processes (MariaDB)', () => {
     let testDb: TestDatabase;
@@ -102,7 +171,7 @@ if (testDialect() === 'mysql') {
             Array.from({ length: perUser }, async (_, i) => {
               const api = authed(apis[i % 2]!, sessions[i % 2]!.accessToken);
               expectStatus(await api.post('/api/v1/accounts').send(await sealAccount(key)), 201);
-              expectStatus(await api.get('/api/v1/applications/match?url=https://nothing.example/'), 200);
+              expectStatus(await api.post('/api/v1/applications/match').send({ url: 'https://nothing.example/' }), 200);
             }),
           );
         }),

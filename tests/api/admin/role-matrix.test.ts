@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { apiRoutes, type Role, type RouteContract } from '@secureaccess/shared/contract';
-import { encodeBase64, makeRecoveryKit, randomBytes, wrapUserKey } from '@secureaccess/shared/crypto';
+import { encodeBase64, makeRecoveryKit, randomBytes, sealLegacyPlaintext, wrapUserKey } from '@secureaccess/shared/crypto';
 import { fullPath, verifyAuditChain } from '@secureaccess/server';
 import type { Test } from 'supertest';
 import { advertisedKdf, deriveTestKeys, makePasswordChange, makeRegistration, totpCode, uniqueEmail } from '../../helpers/auth';
@@ -141,6 +141,13 @@ const table: Record<string, RouteCase<any>> = {
     arrange: recoveryResetBody,
     request: (send, _m, body) => send.post('/api/v1/auth/recovery/reset').send(body),
   },
+  'POST /auth/recovery/regenerate': {
+    allowed: everyone,
+    ok: 204,
+    arrange: async (m) => ({ currentAuthHash: m.user.authHash, recovery: (await makeRecoveryKit(m.user.userKey, m.user.keyVersion)).recovery }),
+    placeholder: {},
+    request: (send, _m, body) => send.post('/api/v1/auth/recovery/regenerate').send(body),
+  },
   'GET /me': { allowed: everyone, ok: 200, request: (send) => send.get('/api/v1/me') },
   'PATCH /me': { allowed: everyone, ok: 200, request: (send) => send.patch('/api/v1/me').send({ firstName: 'Renamed' }) },
   'GET /me/preferences': { allowed: everyone, ok: 200, request: (send) => send.get('/api/v1/me/preferences') },
@@ -197,6 +204,18 @@ const table: Record<string, RouteCase<any>> = {
     arrange: async (m) => [await sealAccount(m.key), await sealAccount(m.key)],
     request: (send, _m, accounts) => send.post('/api/v1/accounts/bulk').send({ accounts }),
   },
+  'POST /accounts/encrypt-legacy': {
+    allowed: everyone,
+    ok: 200,
+    arrange: async (m) => {
+      // A v1 row (url in clear, as the v1.1 migration leaves it), upgraded by its owner.
+      const uuid = await ownAccount(m);
+      await world.t.db.models.StoredAccount.update({ legacyUrl: 'https://v1.matrix.example' }, { where: { uuid } });
+      return sealLegacyPlaintext(m.key.userKey, m.key.keyVersion, { uuid, revision: 1, legacyPlaintext: { url: 'https://v1.matrix.example', folder: null } });
+    },
+    placeholder: { uuid: someUuid, revision: 1, url: null, folder: null },
+    request: (send, _m, upgrade) => send.post('/api/v1/accounts/encrypt-legacy').send({ accounts: [upgrade] }),
+  },
   'GET /accounts/:uuid': { allowed: everyone, ok: 200, arrange: (m) => ownAccount(m), placeholder: someUuid, request: (send, _m, uuid) => send.get(`/api/v1/accounts/${uuid}`) },
   'PUT /accounts/:uuid': {
     allowed: editors,
@@ -225,7 +244,7 @@ const table: Record<string, RouteCase<any>> = {
   },
 
   'GET /applications': { allowed: everyone, ok: 200, request: (send) => send.get('/api/v1/applications') },
-  'GET /applications/match': { allowed: everyone, ok: 200, request: (send) => send.get('/api/v1/applications/match?url=https://matrix.example/') },
+  'POST /applications/match': { allowed: everyone, ok: 200, request: (send) => send.post('/api/v1/applications/match').send({ url: 'https://matrix.example/' }) },
   'POST /applications': {
     allowed: editors,
     ok: 201,
@@ -249,6 +268,7 @@ const table: Record<string, RouteCase<any>> = {
     request: (send, _m, id) => send.patch(`/api/v1/admin/users/${id}`).send({ role: 'reader' }),
   },
   'GET /admin/audit': { allowed: admins, ok: 200, request: (send) => send.get('/api/v1/admin/audit?limit=5') },
+  'GET /admin/audit/verify': { allowed: admins, ok: 200, request: (send) => send.get('/api/v1/admin/audit/verify') },
   'GET /admin/settings': { allowed: admins, ok: 200, request: (send) => send.get('/api/v1/admin/settings') },
   'PUT /admin/settings': {
     allowed: admins,

@@ -27,7 +27,7 @@ test('when an admin replaces the settings, then they are stored, returned, and a
 
   expect(response.status).toBe(200);
   expect(response.body.settings).toEqual({ signupsOpen: false, defaultApplicationAccess: 'declined' });
-  expect(await settingsRows()).toEqual({ signups_allowed: false, default_application_access: 'declined' });
+  expect(await settingsRows()).toMatchObject({ signups_allowed: false, default_application_access: 'declined' });
   const admin = await world.t.db.models.User.findOne({ where: { uuid: world.admin.user.id } });
   const row = await world.t.db.models.Setting.findByPk('signups_allowed');
   expect(Number(row!.updatedBy)).toBe(Number(admin!.id));

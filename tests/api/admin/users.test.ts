@@ -115,7 +115,7 @@ describe('roles', () => {
 
     for (const response of [demote, deactivate, lock]) {
       expect(response.status).toBe(409);
-      expect(response.body.error.code).toBe('conflict');
+      expect(response.body.error.code).toBe('last_admin');
     }
     expect(await userRow(world.admin.user.id)).toMatchObject({ role: 'admin', status: 'active' });
     expect((await world.admin.api.get('/api/v1/admin/settings')).status).toBe(200);

@@ -70,7 +70,7 @@ async function lastAudit(action: string, targetId: string) {
   return row!;
 }
 
-const match = (url: string, member: Member = user) => member.api.get(`/api/v1/applications/match?url=${encodeURIComponent(url)}`);
+const match = (url: string, member: Member = user) => member.api.post('/api/v1/applications/match').send({ url });
 
 describe('declined', () => {
   test('when an admin declines an application, then match reports the declined value and releases none of its accounts, and the decision is audited', async () => {
@@ -83,7 +83,7 @@ describe('declined', () => {
     expect(response.status).toBe(200);
     expect(response.body.matches).toEqual([
       expect.objectContaining({
-        access: { applicationId: fixture.application.id, state: 'declined', value: declinedValue, isActive: true, allowed: false },
+        access: { applicationId: fixture.application.id, state: 'declined', value: declinedValue, isActive: true, allowed: false, reason: 'declined', decidedAt: expect.any(String) },
         accountUuids: [],
       }),
     ]);
@@ -101,7 +101,7 @@ describe('declined', () => {
     expect(response.status).toBe(403);
     expect(response.body.error).toMatchObject({
       code: 'access_declined',
-      details: { access: { applicationId: fixture.application.id, state: 'declined', value: declinedValue, isActive: true, allowed: false } },
+      details: { access: { applicationId: fixture.application.id, state: 'declined', value: declinedValue, isActive: true, allowed: false, reason: 'declined', decidedAt: expect.any(String) } },
     });
     expect(JSON.stringify(response.body)).not.toContain(fixture.account.password.ct);
     const audit = await lastAudit('account.release', fixture.account.uuid);
@@ -131,7 +131,7 @@ describe('declined', () => {
     const released = await user.api.get(`/api/v1/accounts/${fixture.account.uuid}`);
     const used = await user.api.post(`/api/v1/accounts/${fixture.account.uuid}/used`).send({});
 
-    const granted = { applicationId: fixture.application.id, state: 'granted', value: grantedValue, isActive: true, allowed: true };
+    const granted = { applicationId: fixture.application.id, state: 'granted', value: grantedValue, isActive: true, allowed: true, reason: null, decidedAt: expect.any(String) };
     expect(matched.body.matches[0]).toMatchObject({ access: granted, accountUuids: [fixture.account.uuid] });
     expect(released.status).toBe(200);
     expect(released.body).toMatchObject({ access: granted, account: { uuid: fixture.account.uuid } });
@@ -160,7 +160,7 @@ describe('inactive', () => {
     const released = await user.api.get(`/api/v1/accounts/${fixture.account.uuid}`);
     const used = await user.api.post(`/api/v1/accounts/${fixture.account.uuid}/used`).send({});
 
-    const refused = { applicationId: fixture.application.id, state: 'granted', value: declinedValue, isActive: false, allowed: false };
+    const refused = { applicationId: fixture.application.id, state: 'granted', value: declinedValue, isActive: false, allowed: false, reason: 'inactive', decidedAt: expect.any(String) };
     expect(matched.body.matches[0]).toMatchObject({ access: refused, accountUuids: [] });
     expect(released.status).toBe(403);
     expect(released.body.error.details.access).toEqual(refused);

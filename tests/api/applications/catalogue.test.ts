@@ -110,6 +110,18 @@ describe('adding applications', () => {
     expect(longPattern.status).toBe(400);
   });
 
+  test('when a pattern holds a line break, then 400 from the contract (a catalogue CSV cell keeps patterns one per line)', async () => {
+    const name = `Multi-line ${uniqueSite()}`;
+
+    const response = await editor.api
+      .post('/api/v1/applications')
+      .send({ name, url: `https://${uniqueSite()}`, matchStrategy: 'regex', matchPatterns: ['https://a\\.example/\nhttps://b\\.example/'] });
+
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body.error.details)).toContain('matchPatterns');
+    expect(await world.t.db.models.Application.count({ where: { name } })).toBe(0);
+  });
+
   test('when an application with the same URL exists, then 409 naming it', async () => {
     const url = `https://${uniqueSite()}/`;
     const existing = await addApplication(editor, { name: 'First', url });
@@ -255,7 +267,7 @@ describe('match', () => {
     const account = expectStatus(await editor.api.post('/api/v1/accounts').send(await sealAccount(editor.key, { applicationId: admin.id })), 201)
       .body.account as Account;
 
-    const response = await editor.api.get(`/api/v1/applications/match?url=${encodeURIComponent(`https://${host}/admin/login?next=/`)}`);
+    const response = await editor.api.post('/api/v1/applications/match').send({ url: `https://${host}/admin/login?next=/` });
 
     expect(response.status).toBe(200);
     expect(response.body.matches.map((m: { application: Application; strategy: string }) => [m.application.id, m.strategy])).toEqual([
@@ -264,7 +276,7 @@ describe('match', () => {
     ]);
     expect(response.body.matches[0]).toMatchObject({
       insecure: false,
-      access: { applicationId: admin.id, state: 'granted', value: 'granted', isActive: true, allowed: true },
+      access: { applicationId: admin.id, state: 'granted', value: 'granted', isActive: true, allowed: true, reason: null, decidedAt: expect.any(String) },
       accountUuids: [account.uuid],
     });
     expect(response.body.matches[1].accountUuids).toEqual([]);
@@ -273,8 +285,8 @@ describe('match', () => {
     expect(audit!.details).toEqual({
       host,
       decisions: [
-        { applicationId: admin.id, state: 'granted', value: 'granted', isActive: true, allowed: true },
-        { applicationId: wide.id, state: 'granted', value: 'granted', isActive: true, allowed: true },
+        { applicationId: admin.id, state: 'granted', value: 'granted', isActive: true, allowed: true, reason: null, decidedAt: expect.any(String) },
+        { applicationId: wide.id, state: 'granted', value: 'granted', isActive: true, allowed: true, reason: null, decidedAt: expect.any(String) },
       ],
     });
   });
@@ -283,7 +295,7 @@ describe('match', () => {
     const host = uniqueSite();
     await addApplication(editor, { name: 'Secure only', url: `https://${host}` });
 
-    const response = await editor.api.get(`/api/v1/applications/match?url=http://${host}/`);
+    const response = await editor.api.post('/api/v1/applications/match').send({ url: `http://${host}/` });
 
     expect(response.body.matches[0].insecure).toBe(true);
   });
@@ -299,8 +311,8 @@ describe('match', () => {
       matchPatterns: [`^https://auth\\.${other.replace(/\./g, '\\.')}/.*$`],
     });
 
-    const viaExtra = await editor.api.get(`/api/v1/applications/match?url=https://login.${other}/start`);
-    const viaRegex = await editor.api.get(`/api/v1/applications/match?url=https://auth.${other}/x`);
+    const viaExtra = await editor.api.post('/api/v1/applications/match').send({ url: `https://login.${other}/start` });
+    const viaRegex = await editor.api.post('/api/v1/applications/match').send({ url: `https://auth.${other}/x` });
 
     expect(viaExtra.body.matches.map((m: { application: Application }) => m.application.id)).toEqual([extra.id]);
     // The extra URL matches by base domain too, so the regex (a stronger strategy) ranks first.
@@ -313,7 +325,7 @@ describe('match', () => {
   test('when nothing matches, then the answer is empty and no decision is audited', async () => {
     const before = await world.t.db.models.AuditLog.count({ where: { action: 'application.match' } });
 
-    const response = await reader.api.get(`/api/v1/applications/match?url=https://${uniqueSite('nowhere')}/`);
+    const response = await reader.api.post('/api/v1/applications/match').send({ url: `https://${uniqueSite('nowhere')}/` });
 
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ matches: [] });
@@ -321,7 +333,7 @@ describe('match', () => {
   });
 
   test('when the URL is not http(s), then 400', async () => {
-    const response = await reader.api.get('/api/v1/applications/match?url=javascript:alert(1)');
+    const response = await reader.api.post('/api/v1/applications/match').send({ url: 'javascript:alert(1)' });
 
     expect(response.status).toBe(400);
     expect(response.body.error.details.fields[0]).toMatchObject({ path: 'url', code: 'invalid_url' });

@@ -40,6 +40,7 @@ const customPreferences: Preferences = {
   clipboardClearSeconds: 15,
   notifications: { offerSave: false, offerUpdate: true, securityAlerts: true },
   theme: 'dark',
+  language: 'es',
   rememberMeByDefault: false,
 };
 
@@ -105,7 +106,7 @@ describe('/me/preferences', () => {
     const response = await api().get('/api/v1/me/preferences');
 
     expect(response.status).toBe(200);
-    expect(response.body.preferences).toMatchObject({ theme: 'system', lockTimeoutSeconds: 900, rememberMeByDefault: true });
+    expect(response.body.preferences).toMatchObject({ theme: 'system', language: 'auto', lockTimeoutSeconds: 900, rememberMeByDefault: true });
   });
 
   test('when preferences are saved, then they are stored and read back as saved', async () => {
@@ -116,7 +117,7 @@ describe('/me/preferences', () => {
     expect(put.body.preferences).toEqual(customPreferences);
     expect(get.body.preferences).toEqual(customPreferences);
     const row = (await t.db.models.UserPreference.findOne({ where: { userId: (await dbUser()).id } }))!;
-    expect(row).toMatchObject({ theme: 'dark', lockTimeoutSeconds: 300, clipboardClearSeconds: 15, rememberMeByDefault: false });
+    expect(row).toMatchObject({ theme: 'dark', language: 'es', lockTimeoutSeconds: 300, clipboardClearSeconds: 15, rememberMeByDefault: false });
     expect(row.generatorSettings).toEqual(customPreferences.generator);
 
     const again = await api().put('/api/v1/me/preferences').send({ ...customPreferences, theme: 'light' });
@@ -128,6 +129,7 @@ describe('/me/preferences', () => {
     ['an unknown field', { ...customPreferences, admin: true }],
     ['an out-of-range value', { ...customPreferences, lockTimeoutSeconds: -1 }],
     ['a missing field', { ...customPreferences, theme: undefined }],
+    ['a language the extension does not have', { ...customPreferences, language: 'fr' }],
     ['an unknown generator field', { ...customPreferences, generator: { ...customPreferences.generator, evil: 1 } }],
   ])('when the body has %s, then 400 and nothing is stored', async (_name, body) => {
     const response = await api().put('/api/v1/me/preferences').send(body);

@@ -27,20 +27,31 @@ const failRoute = defineRoute({
   path: '/test/fail',
   summary: 'test only',
   auth: 'none',
-  request: { query: z.object({ kind: z.enum(['crash', 'conflict', 'contract']) }).strict() },
+  request: { query: z.object({ kind: z.enum(['crash', 'conflict', 'contract', 'sql', 'deadlock']) }).strict() },
   responses: { 200: z.object({ ok: z.literal(true) }).strict() },
 });
 
 const testComponent: Component = {
   name: 'test',
-  registerRoutes(router) {
+  registerRoutes(router, { db }) {
     mountRoute(router, echoRoute, (input, { log }) => {
       log.info({ body: input.body }, 'echo received');
       return { status: 201, body: { name: input.params.name, count: input.body.count } };
     });
-    mountRoute(router, failRoute, (input) => {
+    mountRoute(router, failRoute, async (input) => {
       if (input.query.kind === 'conflict') throw new AppError('revision_conflict', 409, 'Stale revision');
       if (input.query.kind === 'contract') return { status: 200, body: { ok: 'yes' } as never };
+      if (input.query.kind === 'sql') {
+        // A real failing statement: Sequelize's error carries the SQL and its bound values.
+        await db.sequelize.query("SELECT * FROM no_such_table WHERE token_hash = ? AND note = 'SECRET-LITERAL'", {
+          replacements: ['SECRET-BOUND-VALUE'],
+        });
+      }
+      if (input.query.kind === 'deadlock') {
+        // What Sequelize raises for mysql2's deadlock victim (its DatabaseError: name, parent, sql).
+        const parent = Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), { code: 'ER_LOCK_DEADLOCK' });
+        throw Object.assign(new Error(parent.message), { name: 'SequelizeDatabaseError', parent, original: parent, sql: 'UPDATE t SET v = 1' });
+      }
       throw new Error('database exploded at /srv/secret/path');
     });
   },
@@ -164,6 +175,28 @@ describe('app skeleton', () => {
     const logged = t.logs.records().find((r) => r.msg === 'request failed');
     expect(logged?.requestId).toBe(response.body.error.requestId);
     expect(JSON.stringify(logged)).toContain('database exploded');
+  });
+
+  test('when a query fails, then 500 and the log keeps the error and stack but no SQL, bound values or quoted literals', async () => {
+    t.logs.clear();
+
+    const response = await t.api.get('/api/v1/test/fail?kind=sql');
+
+    expect(response.status).toBe(500);
+    expectErrorShape(response, 'internal_error');
+    const logged = t.logs.records().find((r) => r.msg === 'request failed');
+    expect(logged?.requestId).toBe(response.body.error.requestId);
+    expect(JSON.stringify(logged)).toMatch(/no_such_table|doesn't exist/);
+    expect(JSON.stringify(logged)).toContain('at ');
+    expect(JSON.stringify(t.logs.records())).not.toMatch(/SECRET-BOUND-VALUE|SECRET-LITERAL|token_hash = /);
+  });
+
+  test('when a transaction is still deadlocked after its re-runs, then 503 database_unavailable with Retry-After, not 500', async () => {
+    const response = await t.api.get('/api/v1/test/fail?kind=deadlock');
+
+    expect(response.status).toBe(503);
+    expectErrorShape(response, 'database_unavailable');
+    expect(response.headers['retry-after']).toBe('5');
   });
 
   test('when a handler answers a body its contract refuses, then 500 (responses are checked in tests)', async () => {

@@ -1,11 +1,12 @@
-// The server as an operator runs it: a child process started from server/src/main.ts.
+// The server as an operator runs it: a child process running the production build (server/dist).
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrations } from '@secureaccess/server';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
-import { runCli, spawnServer } from '../../helpers/process';
+import { repoRoot, runCli, spawnServer } from '../../helpers/process';
 
 /** The variables that point a server process at this test database. */
 function envFor(testDb: TestDatabase, dataDir: string): Record<string, string> {
@@ -55,6 +56,23 @@ describe('server process', () => {
       }
     },
   );
+
+  test('when `npm run audit:verify` fails, then its own message is what it prints, without package-manager noise', async () => {
+    const testDb = await createTestDatabase({ migrate: false });
+    try {
+      const result = spawnSync('npm', ['run', 'audit:verify'], {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envFor(testDb, dataDir) },
+        encoding: 'utf8',
+      });
+
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('pending migration');
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/ERR_PNPM|ELIFECYCLE|recursive|Command failed/i);
+    } finally {
+      await testDb.drop();
+    }
+  });
 
   test('when the CLI migrates, rolls back one and migrates again, then the server starts', async () => {
     const testDb = await createTestDatabase({ migrate: false });

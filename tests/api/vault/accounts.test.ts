@@ -1,10 +1,10 @@
 // The vault API (DESIGN §7 accounts) on the real app and database: envelopes only, revisions with
 // If-Match, trash / restore / permanent delete, delta sync with tombstones, bulk import, `used`.
 import { randomUUID } from 'node:crypto';
-import { maxBulkAccounts, type Account, type ListAccountsResponse } from '@secureaccess/shared/contract';
-import { encryptField } from '@secureaccess/shared/crypto';
-import { verifyAuditChain } from '@secureaccess/server';
-import { newVaultKey, openField, sealAccount, sealUpdate } from './vault-fixtures';
+import { maxBulkAccounts, secretFields, type Account, type ListAccountsResponse } from '@secureaccess/shared/contract';
+import { encryptField, sealLegacyPlaintext } from '@secureaccess/shared/crypto';
+import { encryptedColumn, verifyAuditChain } from '@secureaccess/server';
+import { newVaultKey, openAccount, openField, sealAccount, sealUpdate } from './vault-fixtures';
 import { expectStatus, startVaultWorld, type Member, type VaultWorld } from './vault-world';
 
 let world: VaultWorld;
@@ -34,20 +34,26 @@ async function list(member: Member, since?: string): Promise<ListAccountsRespons
 
 describe('creating accounts', () => {
   test('when an editor stores an account with real envelopes, then it comes back at revision 1, is stored as ciphertext only and is audited', async () => {
-    const body = await sealAccount(alice.key, { username: 'alice@bank.example', password: 'Tr0ub4dor&3', notes: 'PIN 1234', folder: 'Banking', url: 'https://bank.example/login' });
+    const body = await sealAccount(alice.key, { username: 'alice@bank.example', password: 'Tr0ub4dor&3', notes: 'PIN 1234', folder: 'Banking', url: 'https://bank.example/login', title: 'Joint account' });
 
     const response = await alice.api.post('/api/v1/accounts').send(body);
 
     expect(response.status).toBe(201);
     expect(response.headers.etag).toBe('"1"');
     const account = response.body.account as Account;
-    expect(account).toMatchObject({ uuid: body.uuid, revision: 1, folder: 'Banking', url: 'https://bank.example/login', applicationId: null, deletedAt: null, lastAccessedAt: null });
-    expect(await openField(alice.key, body.uuid, 'password', account.password)).toBe('Tr0ub4dor&3');
+    expect(account).toMatchObject({ uuid: body.uuid, revision: 1, applicationId: null, legacyPlaintext: null, deletedAt: null, lastAccessedAt: null });
+    expect(await openAccount(alice.key, account)).toEqual({
+      username: 'alice@bank.example',
+      password: 'Tr0ub4dor&3',
+      notes: 'PIN 1234',
+      url: 'https://bank.example/login',
+      folder: 'Banking',
+      title: 'Joint account',
+    });
     const stored = await row(body.uuid);
-    expect(JSON.parse(stored!.encryptedPassword)).toEqual(body.password);
-    expect(JSON.parse(stored!.encryptedNotes!)).toEqual(body.notes);
+    for (const field of secretFields) expect(JSON.parse(stored![encryptedColumn(field)]!)).toEqual(body[field]);
     const rawRow = JSON.stringify(stored!.toJSON());
-    for (const secret of ['alice@bank.example', 'Tr0ub4dor&3', 'PIN 1234']) expect(rawRow).not.toContain(secret);
+    for (const secret of ['alice@bank.example', 'Tr0ub4dor&3', 'PIN 1234', 'bank.example', 'Banking', 'Joint account']) expect(rawRow).not.toContain(secret);
     const [audit] = await auditRows('account.create', body.uuid);
     expect(audit).toMatchObject({ userUuid: alice.user.id, success: true, targetType: 'account' });
     expect(JSON.stringify(audit!.details)).not.toContain(body.password.ct);
@@ -59,12 +65,16 @@ describe('creating accounts', () => {
     ['an envelope with a short nonce', { password: { nonce: 'AAAA' } }],
     ['an envelope with another algorithm', { password: { alg: 'A128GCM' } }],
     ['a plaintext notes field', { notes: 'my secret note' }],
+    ['a plaintext url (protocol v1, refused since v1.1)', { url: 'https://bank.example/login' }],
+    ['a plaintext folder (protocol v1, refused since v1.1)', { folder: 'Banking' }],
+    ['a url ciphertext over its 8 KiB limit', { url: { ct: Buffer.alloc(8_193).toString('base64') } }],
+    ['a folder ciphertext over its 400-byte limit', { folder: { ct: Buffer.alloc(401).toString('base64') } }],
     ['an unknown top-level field', { title: 'My bank' }],
   ])('when the body carries %s, then 400 and nothing is stored', async (_label, change) => {
     const sealed = await sealAccount(alice.key);
     const body: Record<string, unknown> = { ...sealed };
     for (const [field, value] of Object.entries(change)) {
-      body[field] = typeof value === 'object' ? { ...(sealed[field as 'password'] as object), ...value } : value;
+      body[field] = typeof value === 'object' ? { ...(sealed[field as 'password'] ?? sealed.password), ...value } : value;
     }
 
     const response = await alice.api.post('/api/v1/accounts').send(body);
@@ -118,7 +128,8 @@ describe('updating with If-Match', () => {
 
     expect(response.status).toBe(200);
     expect(response.headers.etag).toBe('"2"');
-    expect(response.body.account).toMatchObject({ revision: 2, folder: 'B' });
+    expect(response.body.account).toMatchObject({ revision: 2 });
+    expect(await openField(alice.key, account.uuid, 'folder', response.body.account.folder)).toBe('B');
     const stored = await row(account.uuid);
     expect(stored!.revision).toBe(2);
     expect(await openField(alice.key, account.uuid, 'password', JSON.parse(stored!.encryptedPassword))).toBe('new');
@@ -335,6 +346,113 @@ describe('bulk import', () => {
 
     expect(response.status).toBe(400);
     expect(await world.t.db.models.StoredAccount.count({ where: { uuid: accounts.map((a) => a.uuid) } })).toBe(0);
+  });
+});
+
+describe('protocol v1.1: upgrading v1 accounts whose url and folder are in clear', () => {
+  /** An account as protocol v1 stored it (and the v1.1 migration left it): url and folder in clear. */
+  async function createV1Account(member: Member, url: string | null, folder: string | null): Promise<Account> {
+    const account = await createAccount(member, { password: 'v1 password' });
+    await world.t.db.models.StoredAccount.update({ legacyUrl: url, legacyFolder: folder }, { where: { uuid: account.uuid } });
+    return account;
+  }
+  const upgrade = (member: Member, accounts: unknown[]) => member.api.post('/api/v1/accounts/encrypt-legacy').send({ accounts });
+
+  test('when a v1 account is listed, then its plaintext comes in legacyPlaintext and its url/folder envelopes are null', async () => {
+    const account = await createV1Account(alice, 'https://old.example/login', 'Old');
+
+    const listed = (await list(alice)).accounts.find((a) => a.uuid === account.uuid)!;
+
+    expect(listed).toMatchObject({ url: null, folder: null, legacyPlaintext: { url: 'https://old.example/login', folder: 'Old' } });
+  });
+
+  test('when the client sends the envelopes of the plaintext it read, then the row holds ciphertext only, at a new revision and change, audited', async () => {
+    const account = await createV1Account(alice, 'https://upgrade.example/login', null);
+    const { cursor } = await list(alice);
+    const listed = (await list(alice)).accounts.find((a) => a.uuid === account.uuid)!;
+
+    const response = await upgrade(alice, [await sealLegacyPlaintext(alice.key.userKey, alice.key.keyVersion, { ...listed, legacyPlaintext: listed.legacyPlaintext! })]);
+
+    expect(response.status).toBe(200);
+    expect(response.body.skipped).toEqual([]);
+    const [upgraded] = response.body.accounts as Account[];
+    expect(upgraded).toMatchObject({ uuid: account.uuid, revision: 2, legacyPlaintext: null, folder: null });
+    expect(await openField(alice.key, account.uuid, 'url', upgraded!.url)).toBe('https://upgrade.example/login');
+    const stored = await row(account.uuid);
+    expect(stored).toMatchObject({ legacyUrl: null, legacyFolder: null, encryptedFolder: null });
+    expect(JSON.stringify(stored!.toJSON())).not.toContain('upgrade.example');
+    expect((await list(alice, cursor)).accounts.map((a) => a.uuid)).toEqual([account.uuid]);
+    const [audit] = await auditRows('account.encrypt_legacy');
+    expect(audit).toMatchObject({ userUuid: alice.user.id, success: true, details: { count: 1, uuids: [account.uuid] } });
+  });
+
+  test('when the revision moved, the row is already v1.1 or it is someone else\'s, then it is skipped and left as it was', async () => {
+    const stale = await createV1Account(alice, 'https://stale.example', null);
+    const current = await createAccount(alice, { url: 'https://current.example' });
+    const bob = await world.member('editor', 'Bob');
+    const bobs = await createV1Account(bob, 'https://bob.example', null);
+    const sealUrl = (uuid: string) => encryptField(alice.key.userKey, alice.key.keyVersion, uuid, 'url', 'https://forged.example');
+
+    const response = await upgrade(alice, [
+      { uuid: stale.uuid, revision: 7, url: await sealUrl(stale.uuid), folder: null },
+      { uuid: current.uuid, revision: 1, url: await sealUrl(current.uuid), folder: null },
+      { uuid: bobs.uuid, revision: 1, url: await sealUrl(bobs.uuid), folder: null },
+    ]);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ accounts: [], skipped: [stale.uuid, current.uuid, bobs.uuid] });
+    expect(await row(stale.uuid)).toMatchObject({ revision: 1, legacyUrl: 'https://stale.example', encryptedUrl: null });
+    expect(JSON.parse((await row(current.uuid))!.encryptedUrl!)).toEqual(current.url);
+    expect(await row(bobs.uuid)).toMatchObject({ revision: 1, legacyUrl: 'https://bob.example' });
+  });
+
+  test('when the envelopes do not mirror the plaintext (one dropped, one invented), then 400 naming them and nothing changes', async () => {
+    const account = await createV1Account(alice, 'https://mirror.example', null);
+    const seal = (field: 'url' | 'folder') => encryptField(alice.key.userKey, alice.key.keyVersion, account.uuid, field, 'x');
+
+    const response = await upgrade(alice, [{ uuid: account.uuid, revision: 1, url: null, folder: await seal('folder') }]);
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['accounts.0.url', 'accounts.0.folder']);
+    expect(await row(account.uuid)).toMatchObject({ revision: 1, legacyUrl: 'https://mirror.example', encryptedFolder: null });
+  });
+
+  test('when a plaintext url is sent to the upgrade, then 400 (plaintext is never accepted in a write)', async () => {
+    const account = await createV1Account(alice, 'https://plain.example', null);
+
+    const response = await upgrade(alice, [{ uuid: account.uuid, revision: 1, url: 'https://plain.example', folder: null }]);
+
+    expect(response.status).toBe(400);
+    expect(await row(account.uuid)).toMatchObject({ revision: 1, legacyUrl: 'https://plain.example' });
+  });
+
+  test('when a v1 account is replaced with PUT, then its plaintext is cleared with it', async () => {
+    const account = await createV1Account(alice, 'https://put.example', 'Put');
+    const update = await sealUpdate(alice.key, account.uuid, { url: 'https://put.example' });
+
+    const response = await alice.api.put(`/api/v1/accounts/${account.uuid}`).set('If-Match', '"1"').send(update);
+
+    expect(response.status).toBe(200);
+    expect(response.body.account.legacyPlaintext).toBeNull();
+    expect(await row(account.uuid)).toMatchObject({ legacyUrl: null, legacyFolder: null });
+  });
+
+  test('when a reader upgrades their own v1 accounts, then it is allowed (the content does not change, only its protection)', async () => {
+    const reader = await world.member('reader', 'Rita');
+    // Readers cannot create accounts: one made by alice is handed to the reader (the ciphertexts are bound to the uuid, not the owner).
+    const account = await createV1Account(alice, 'https://x.example', null);
+    const readerRow = await world.t.db.models.User.findOne({ where: { uuid: reader.user.id } });
+    await world.t.db.models.StoredAccount.update({ userId: readerRow!.id }, { where: { uuid: account.uuid } });
+    const sealed = await sealLegacyPlaintext(reader.key.userKey, reader.key.keyVersion, {
+      uuid: account.uuid,
+      revision: 1,
+      legacyPlaintext: { url: 'https://x.example', folder: null },
+    });
+
+    const response = await upgrade(reader, [sealed]);
+
+    expect(response.status).toBe(200);
+    expect(response.body.accounts).toHaveLength(1);
   });
 });
 

@@ -86,7 +86,7 @@ describe('another user\'s ids', () => {
   });
 
   test('when Mallory matches Alice\'s site, then the match lists none of Alice\'s accounts', async () => {
-    const response = await mallory.api.get('/api/v1/applications/match?url=https://bank.example/login');
+    const response = await mallory.api.post('/api/v1/applications/match').send({ url: 'https://bank.example/login' });
 
     expect(response.status).toBe(200);
     expect(response.body.matches[0].accountUuids).toEqual([]);

@@ -35,7 +35,29 @@ async function insertUser(): Promise<RequestActor> {
     role: 'editor',
   });
   // What the authenticator would establish for this user (tokenId: no access token was issued).
-  const principal = { userId: Number(user.id), userUuid: uuid, role: 'editor' as const, sessionId: 0, jti: 'test', tokenId: 0 };
+  const principal = {
+    userId: Number(user.id),
+    userUuid: uuid,
+    role: 'editor' as const,
+    sessionId: 0,
+    jti: 'test',
+    tokenId: 0,
+    user: {
+      id: Number(user.id),
+      uuid,
+      email: user.email,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      role: 'editor' as const,
+      status: 'active' as const,
+      createdAt: user.createdAt,
+      lastLoginAt: null,
+      lastLoginIp: null,
+      passwordChangedAt: null,
+      failedLoginAttempts: 0,
+      mfaEnabled: false,
+    },
+  };
   return { principal, ip: '203.0.113.9', userAgent: 'jest' };
 }
 

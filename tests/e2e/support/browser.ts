@@ -1,23 +1,32 @@
-// Real Chromium with the built extension, headless (ENVIRONMENT.md: Debian's /usr/bin/chromium,
-// `--headless=new`, unpacked MV3 extension). The extension id comes from its service worker URL.
+// The browser the suite drives, chosen by E2E_BROWSER (chromium, the default, or firefox): the same
+// test files and page objects run in both. Chromium: Debian's /usr/bin/chromium, `--headless=new`,
+// the unpacked MV3 build; the extension id comes from its service worker URL. Firefox: firefox.ts.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page, type Worker } from 'playwright-core';
 import { repoRoot } from './api-server';
+import { countFirefoxInlineFrames, findFirefoxExtensionFrame, firefoxExtensionDir, launchFirefoxExtensionBrowser, waitForFirefoxInlineFrame } from './firefox';
 
 // The service worker's global, as seen inside `worker.evaluate` callbacks.
 declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const extensionDir = path.join(repoRoot, 'extension/.output/chrome-mv3');
+export type BrowserName = 'chromium' | 'firefox';
+export const browserName: BrowserName = process.env.E2E_BROWSER === 'firefox' ? 'firefox' : 'chromium';
+export const extensionDir = browserName === 'firefox' ? firefoxExtensionDir : path.join(repoRoot, 'extension/.output/chrome-mv3');
 export const artifactsDir = path.join(repoRoot, 'test-artifacts');
 
 export interface ExtensionBrowser {
   context: BrowserContext;
+  /** The host of the extension's pages: chrome-extension://<id>/, moz-extension://<id>/. */
   extensionId: string;
+  browserName: BrowserName;
+  /** Chromium only: the MV3 service worker (Firefox's MV2 event page is out of any driver's reach). */
   serviceWorker(): Promise<Worker>;
   /** The popup, opened in its own tab for `target` (popup.html?tab=<id>) or with no target. */
   openPopup(target?: Page): Promise<Page>;
+  /** Another extension page in its own tab, e.g. `options.html#security`. */
+  openExtensionPage(pathAndQuery: string): Promise<Page>;
   tabIdOf(page: Page): Promise<number>;
   /** chrome.storage.local / .session as the extension sees them. */
   storage(area: 'local' | 'session'): Promise<Record<string, unknown>>;
@@ -26,7 +35,11 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchExtensionBrowser(profileDir?: string): Promise<ExtensionBrowser> {
+export function launchExtensionBrowser(profileDir?: string): Promise<ExtensionBrowser> {
+  return browserName === 'firefox' ? launchFirefoxExtensionBrowser(profileDir) : launchChromiumExtensionBrowser(profileDir);
+}
+
+async function launchChromiumExtensionBrowser(profileDir?: string): Promise<ExtensionBrowser> {
   const userDataDir = profileDir ?? mkdtempSync(path.join(tmpdir(), 'sa-e2e-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -69,6 +82,7 @@ export async function launchExtensionBrowser(profileDir?: string): Promise<Exten
   return {
     context,
     extensionId,
+    browserName: 'chromium',
     serviceWorker,
     tabIdOf,
     async openPopup(target) {
@@ -78,13 +92,18 @@ export async function launchExtensionBrowser(profileDir?: string): Promise<Exten
       await popup.goto(`chrome-extension://${extensionId}/popup.html${query}`);
       return popup;
     },
+    async openExtensionPage(pathAndQuery) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${pathAndQuery}`);
+      return page;
+    },
     async storage(area) {
       const sw = await serviceWorker();
       return sw.evaluate((which) => chrome.storage[which].get(null), area);
     },
     async restart() {
       await context.close();
-      return launchExtensionBrowser(userDataDir);
+      return launchChromiumExtensionBrowser(userDataDir);
     },
     async close() {
       await context.close();
@@ -95,6 +114,7 @@ export async function launchExtensionBrowser(profileDir?: string): Promise<Exten
 
 /** The inline UI frame (menu, confirmation or save bar) inside `page`, once it is there. */
 export async function waitForInlineFrame(page: Page, timeoutMs = 10_000): Promise<Frame> {
+  if (browserName === 'firefox') return waitForFirefoxInlineFrame(page, timeoutMs);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frame = page.frames().find((f) => f.url().includes('/inline-ui.html'));
@@ -107,13 +127,46 @@ export async function waitForInlineFrame(page: Page, timeoutMs = 10_000): Promis
   }
 }
 
+/** Chromium only (Firefox's WebDriver BiDi lists no extension frames): prefer countInlineFrames. */
 export function inlineFrames(page: Page): Frame[] {
+  if (browserName === 'firefox') throw new Error('inlineFrames() cannot list extension frames in Firefox: use countInlineFrames()');
   return page.frames().filter((f) => f.url().includes('/inline-ui.html'));
+}
+
+/** An extension frame in `page` whose URL contains `urlPart` (e.g. one a page forged), if any. */
+export async function extensionFrame(page: Page, urlPart: string): Promise<Frame | undefined> {
+  if (browserName === 'firefox') return findFirefoxExtensionFrame(page, urlPart);
+  return page.frames().find((f) => f.url().includes(urlPart));
+}
+
+/**
+ * `test` in Chromium; in Firefox a skipped test (counted as skipped in the leg's summary) for a
+ * behaviour that differs there. The reason is listed in docs/extension.md, "Firefox".
+ */
+export function chromiumOnly(reason: string): typeof test {
+  void reason;
+  return browserName === 'firefox' ? test.skip : test;
+}
+
+/** How many inline UI frames (menu, confirmation, save bar) `page` shows now. */
+export async function countInlineFrames(page: Page): Promise<number> {
+  return browserName === 'firefox' ? countFirefoxInlineFrames(page) : inlineFrames(page).length;
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
-  const file = path.join(artifactsDir, `${name}.png`);
+  const file = path.join(artifactsDir, browserName === 'firefox' ? `firefox-${name}.png` : `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * Types `text` into the field the way a person does: trusted key and input events in both browsers.
+ * (Playwright's `fill` over Firefox's BiDi sets the value and dispatches an untrusted `input` event,
+ * which the content script rightly does not take for the person typing.)
+ */
+export async function typeInto(page: Page | Frame, selector: string, text: string): Promise<void> {
+  const field = page.locator(selector);
+  await field.fill('');
+  await field.pressSequentially(text);
 }

@@ -73,6 +73,15 @@ export class PopupPage {
     return this.page.getByTestId('account').filter({ has: this.page.getByTestId('account-username').getByText(username, { exact: true }) });
   }
 
+  /** Runs one of a row's actions: its primary button when that is the one, else through its "more actions" menu. */
+  async accountAction(username: string, name: string): Promise<void> {
+    const row = this.account(username);
+    const direct = row.getByRole('button', { name, exact: true });
+    if ((await direct.count()) > 0) return direct.click();
+    await row.getByTestId('more-actions').click();
+    await row.getByRole('menuitem', { name, exact: true }).click();
+  }
+
   matchingAccounts(): Locator {
     return this.page.getByTestId('matching-accounts').getByTestId('account');
   }

@@ -25,8 +25,9 @@ export function newPerson(): Person {
   };
 }
 
-export async function startSignedInWorld(): Promise<E2eWorld> {
-  const api = await startApiServer();
+/** `apiEnv`: settings of the API process (e.g. a suite that registers many users raises the auth rate limit). */
+export async function startSignedInWorld(apiEnv: Record<string, string> = {}): Promise<E2eWorld> {
+  const api = await startApiServer(apiEnv);
   const pages = await startFixtureServer();
   const browser = await launchExtensionBrowser();
   const person = newPerson();

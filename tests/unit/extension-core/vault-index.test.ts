@@ -1,5 +1,5 @@
 import type { Account, Application } from '@secureaccess/shared/contract';
-import { encryptField, generateUserKey } from '@secureaccess/shared/crypto';
+import { generateUserKey, sealAccountSecrets } from '@secureaccess/shared/crypto';
 import { mergeEncryptedAccounts, PageMatcher, VaultIndex } from '@ext/utils/background/vault-index';
 import { randomUUID } from 'node:crypto';
 
@@ -9,8 +9,10 @@ const now = '2026-01-01T00:00:00.000Z';
 async function account(fields: {
   username: string;
   password: string;
+  notes?: string;
   applicationId?: string | null;
   url?: string | null;
+  folder?: string | null;
   lastAccessedAt?: string | null;
   deletedAt?: string | null;
   uuid?: string;
@@ -19,11 +21,8 @@ async function account(fields: {
   return {
     uuid,
     applicationId: fields.applicationId ?? null,
-    url: fields.url ?? null,
-    folder: null,
-    username: await encryptField(userKey, 1, uuid, 'username', fields.username),
-    password: await encryptField(userKey, 1, uuid, 'password', fields.password),
-    notes: null,
+    ...(await sealAccountSecrets(userKey, 1, uuid, fields)),
+    legacyPlaintext: null,
     revision: 1,
     createdAt: now,
     updatedAt: now,
@@ -48,11 +47,18 @@ function application(fields: Partial<Application> & { url: string; name: string 
 }
 
 describe('VaultIndex', () => {
-  test('when built from encrypted accounts, then it holds their decrypted fields and separates the trash', async () => {
-    const live = await account({ username: 'ada', password: 'pw-1' });
+  test('when built from encrypted accounts, then it holds the fields the index needs in clear, not the password or notes, and separates the trash', async () => {
+    const live = await account({ username: 'ada', password: 'pw-1', notes: 'n', url: 'https://ada.example/', folder: 'Work' });
     const trashed = await account({ username: 'old', password: 'pw-2', deletedAt: now });
     const index = await VaultIndex.build(userKey, [live, trashed]);
-    expect(index.get(live.uuid)).toMatchObject({ username: 'ada', password: 'pw-1', decryptError: null });
+    expect(index.get(live.uuid)).toEqual(
+      expect.objectContaining({ username: 'ada', url: 'https://ada.example/', folder: 'Work', decryptError: null }),
+    );
+    expect(index.get(trashed.uuid)).toMatchObject({ url: null, folder: null });
+    expect(JSON.stringify(index.get(live.uuid))).not.toContain('pw-1');
+    expect(await index.reveal(live.uuid, 'password')).toBe('pw-1');
+    expect(await index.reveal(live.uuid, 'notes')).toBe('n');
+    expect(await index.reveal(trashed.uuid, 'notes')).toBe('');
     expect(index.active().map((item) => item.uuid)).toEqual([live.uuid]);
     expect(index.trash().map((item) => item.uuid)).toEqual([trashed.uuid]);
   });
@@ -60,10 +66,19 @@ describe('VaultIndex', () => {
   test('when a ciphertext was swapped between accounts by the server, then that account does not decrypt and is never usable', async () => {
     const a = await account({ username: 'ada', password: 'secret-a' });
     const b = await account({ username: 'bob', password: 'secret-b' });
-    const swapped: Account = { ...b, password: a.password };
-    const index = await VaultIndex.build(userKey, [a, swapped]);
-    expect(index.get(b.uuid)).toMatchObject({ password: '', decryptError: expect.any(String) });
-    expect(index.get(a.uuid)!.decryptError).toBeNull();
+    const swapped: Account = { ...b, username: a.username };
+    const passwordSwapped: Account = { ...a, password: b.password };
+    const index = await VaultIndex.build(userKey, [passwordSwapped, swapped]);
+    expect(index.get(b.uuid)).toMatchObject({ username: '', decryptError: expect.any(String) });
+    await expect(index.reveal(b.uuid, 'password')).rejects.toMatchObject({ code: 'crypto' });
+    // The password is checked when it is used: a swapped one never decrypts.
+    await expect(index.reveal(a.uuid, 'password')).rejects.toMatchObject({ code: 'crypto' });
+  });
+
+  test('when a v1 account still carries its url and folder in clear, then the index reads them until the upgrade replaces them', async () => {
+    const v1 = { ...(await account({ username: 'ada', password: 'pw' })), legacyPlaintext: { url: 'https://v1.example/', folder: null } };
+    const index = await VaultIndex.build(userKey, [v1]);
+    expect(index.get(v1.uuid)).toMatchObject({ url: 'https://v1.example/', folder: null, decryptError: null });
   });
 
   test('when a delta arrives, then changed accounts replace the old ones and tombstoned ones disappear', async () => {
@@ -71,9 +86,11 @@ describe('VaultIndex', () => {
     const b = await account({ username: 'bob', password: 'pw' });
     const index = await VaultIndex.build(userKey, [a, b]);
     const changed = { ...(await account({ uuid: a.uuid, username: 'ada', password: 'new' })), revision: 2 };
-    await index.applyChanges(userKey, [changed], [{ uuid: b.uuid }]);
-    expect(index.get(a.uuid)).toMatchObject({ password: 'new', revision: 2 });
+    await index.applyChanges([changed], [{ uuid: b.uuid }]);
+    expect(index.get(a.uuid)).toMatchObject({ revision: 2 });
+    expect(await index.reveal(a.uuid, 'password')).toBe('new');
     expect(index.get(b.uuid)).toBeUndefined();
+    await expect(index.reveal(b.uuid, 'password')).rejects.toMatchObject({ code: 'not_found' });
     expect(mergeEncryptedAccounts([a, b], [changed], [{ uuid: b.uuid }])).toEqual([changed]);
   });
 });

@@ -3,15 +3,16 @@
  * @jest-environment-options {"url": "https://accounts.example.com/login"}
  */
 // Reading submitted credentials and deciding whether to offer save / update.
-import { detectLoginForms, type LoginCandidate } from '@ext/utils/forms/detect';
+import { detectForms, detectLoginForms, type LoginCandidate, type NewPasswordCandidate } from '@ext/utils/forms/detect';
 import {
   decideSaveOffer,
+  extractSetPassword,
   extractSubmittedCredentials,
   extractSubmittedUsername,
   isNeverSite,
   type SubmittedCredentials,
 } from '@ext/utils/forms/submit';
-import { byId, fakeLayout, loadFixture } from './helpers/dom';
+import { byId, fakeLayout, loadFixture, loadHtml } from './helpers/dom';
 
 function onlyCandidate(): LoginCandidate {
   const candidates = detectLoginForms(document, { layout: fakeLayout });
@@ -95,6 +96,35 @@ describe('extractSubmittedCredentials', () => {
     typeInto('hp-user', 'jane');
     typeInto('hp-pass', 'hunter22');
     expect(extractSubmittedCredentials(candidate, { layout: fakeLayout })?.username).toBe('jane');
+  });
+});
+
+describe('extractSetPassword (sign-up and change-password forms)', () => {
+  function signUp(): NewPasswordCandidate {
+    loadHtml(`<form action="/register"><h1>Create account</h1><input id="e" type="email" name="email" autocomplete="email">
+      <input id="n" type="password" autocomplete="new-password"><input id="c" type="password" autocomplete="new-password">
+      <button>Sign up</button></form>`);
+    const [candidate] = detectForms(document, { layout: fakeLayout });
+    expect(candidate?.formKind).toBe('sign-up');
+    return candidate as NewPasswordCandidate;
+  }
+
+  it('when a sign-up is submitted with matching passwords, then the new name and the new password are returned', () => {
+    const candidate = signUp();
+    typeInto('e', ' mia@example.com ');
+    typeInto('n', 'New-pass-1234');
+    typeInto('c', 'New-pass-1234');
+    expect(extractSetPassword(candidate)).toEqual({ username: 'mia@example.com', password: 'New-pass-1234' });
+  });
+
+  it('when the confirmation differs or the password is one character, then nothing is returned (the site refuses the form)', () => {
+    const candidate = signUp();
+    typeInto('n', 'New-pass-1234');
+    typeInto('c', 'New-pass-12345');
+    expect(extractSetPassword(candidate)).toBeNull();
+    typeInto('n', 'x');
+    typeInto('c', 'x');
+    expect(extractSetPassword(candidate)).toBeNull();
   });
 });
 

@@ -60,7 +60,7 @@ describe('route catalogue', () => {
     'post /mfa/backup-codes/regenerate', 'get /accounts', 'post /accounts', 'post /accounts/bulk',
     'get /accounts/:uuid', 'put /accounts/:uuid', 'delete /accounts/:uuid',
     'post /accounts/:uuid/restore', 'post /accounts/:uuid/used', 'get /applications',
-    'get /applications/match', 'post /applications', 'patch /applications/:id',
+    'post /applications/match', 'post /applications', 'patch /applications/:id',
     'delete /applications/:id', 'get /admin/users', 'patch /admin/users/:id', 'get /admin/audit',
     'get /admin/settings', 'put /admin/settings', 'get /audit', 'get /healthz', 'get /readyz',
   ];

@@ -1,4 +1,5 @@
 import vectors from '@secureaccess/shared/test-vectors/protocol-v1.json';
+import { secretFields } from '@secureaccess/shared/contract';
 import {
   decryptField,
   deriveKeys,
@@ -57,6 +58,10 @@ describe('protocol v1 test vectors', () => {
     const wrapKey = fromHex(v.wrapKeyHex);
     expect(await wrapUserKey(wrapKey, userKey, vectors.keyVersion, fromHex(v.nonceHex))).toEqual(v.envelope);
     expect(toHex(await unwrapUserKey(wrapKey, v.envelope))).toBe(vectors.userKeyHex);
+  });
+
+  it('when the vectors are listed, then every secret field of the contract has one (protocol v1.1 added url and folder)', () => {
+    expect(vectors.fields.map((f) => f.field).sort()).toEqual([...secretFields].sort());
   });
 
   it.each(vectors.fields.map((f) => [f.field, f] as const))(

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { importFormats, parseImport, type ImportedLogin } from '@secureaccess/shared/import';
+import { importErrorCodes, importFormats, parseImport, type ImportedLogin } from '@secureaccess/shared/import';
 
 const headerLines = [
   'name,url,username,password,note',
@@ -54,6 +54,7 @@ function assertWellFormed(text: string) {
   for (const error of result.errors) {
     expect(Number.isInteger(error.row) && error.row >= 0).toBe(true);
     expect(error.message.length).toBeGreaterThan(0);
+    expect(importErrorCodes).toContain(error.code);
   }
 }
 
@@ -88,7 +89,8 @@ describe('parseImport — properties', () => {
         const result = parseImport(csv);
 
         expect(result.errors).toEqual([]);
-        expect(result.logins).toEqual(logins.map((l): ImportedLogin => ({ ...l, folder: '' })));
+        expect(result.logins).toEqual(logins.map((l, i): ImportedLogin => ({ ...l, folder: '', row: result.logins[i]!.row })));
+        expect(result.logins.map((l) => l.row)).toEqual([...result.logins.map((l) => l.row)].sort((a, b) => a - b));
       }),
       { numRuns: 300 },
     );

@@ -11,18 +11,18 @@ describe('parseImport', () => {
     expect(result).toEqual<ImportResult>({
       format: 'chrome',
       logins: [
-        { name: 'bank.com', url: 'https://login.bank.com/', username: 'alice@example.com', password: 'p@ss,word "quoted"', notes: '', folder: '' },
-        { name: 'www.example.co.uk', url: 'https://www.example.co.uk/signin', username: 'bob', password: 'hunter2', notes: 'first line\nsecond line', folder: '' },
-        { name: 'IDN shop', url: 'https://bücher.de/login', username: 'carol', password: 'Grüße-2024!', notes: '', folder: '' },
+        { row: 2, name: 'bank.com', url: 'https://login.bank.com/', username: 'alice@example.com', password: 'p@ss,word "quoted"', notes: '', folder: '' },
+        { row: 3, name: 'www.example.co.uk', url: 'https://www.example.co.uk/signin', username: 'bob', password: 'hunter2', notes: 'first line\nsecond line', folder: '' },
+        { row: 6, name: 'IDN shop', url: 'https://bücher.de/login', username: 'carol', password: 'Grüße-2024!', notes: '', folder: '' },
       ],
-      errors: [{ row: 5, message: 'The row has neither a username nor a password.' }],
+      errors: [{ row: 5, code: 'no_credentials', message: 'The row has neither a username nor a password.' }],
     });
   });
 
   test('when given an older Chrome export with CRLF and no note column, then it is read', () => {
     expect(parseImport(fixture('chrome-legacy.csv'))).toEqual<ImportResult>({
       format: 'chrome',
-      logins: [{ name: 'GitHub', url: 'https://github.com/session', username: 'octocat', password: 'gh-secret', notes: '', folder: '' }],
+      logins: [{ row: 2, name: 'GitHub', url: 'https://github.com/session', username: 'octocat', password: 'gh-secret', notes: '', folder: '' }],
       errors: [],
     });
   });
@@ -32,10 +32,10 @@ describe('parseImport', () => {
 
     expect(result.format).toBe('firefox');
     expect(result.logins).toEqual([
-      { name: 'accounts.example.com', url: 'https://accounts.example.com', username: 'dave', password: 's3cr3t', notes: '', folder: '' },
-      { name: '192.168.1.1', url: 'http://192.168.1.1:8080', username: 'admin', password: 'router pass', notes: '', folder: '' },
+      { row: 2, name: 'accounts.example.com', url: 'https://accounts.example.com', username: 'dave', password: 's3cr3t', notes: '', folder: '' },
+      { row: 3, name: '192.168.1.1', url: 'http://192.168.1.1:8080', username: 'admin', password: 'router pass', notes: '', folder: '' },
     ]);
-    expect(result.errors).toEqual([{ row: 4, message: 'The row has neither a username nor a password.' }]);
+    expect(result.errors).toEqual([{ row: 4, code: 'no_credentials', message: 'The row has neither a username nor a password.' }]);
   });
 
   test('when given a Bitwarden CSV with a BOM, then logins keep folder and TOTP, the first URI, and the note is reported', () => {
@@ -45,6 +45,7 @@ describe('parseImport', () => {
       format: 'bitwarden_csv',
       logins: [
         {
+          row: 2,
           name: 'Bank',
           url: 'https://bank.com',
           username: 'erin',
@@ -53,15 +54,15 @@ describe('parseImport', () => {
           folder: 'Banking',
           totp: 'otpauth://totp/Bank:erin?secret=JBSWY3DPEHPK3PXP',
         },
-        { name: 'Mail', url: 'https://mail.example.com', username: 'erin@example.com', password: 'mail-pass', notes: '', folder: '' },
+        { row: 3, name: 'Mail', url: 'https://mail.example.com', username: 'erin@example.com', password: 'mail-pass', notes: '', folder: '' },
       ],
-      errors: [{ row: 4, message: 'Only logins are imported, not items of type "note".' }],
+      errors: [{ row: 4, code: 'not_a_login', message: 'Only logins are imported, not items of type "note".', detail: 'note' }],
     });
   });
 
   test('when given a Bitwarden organisation CSV, then the first collection is the folder', () => {
     expect(parseImport(fixture('bitwarden-organization.csv')).logins).toEqual([
-      { name: 'CI server', url: 'https://ci.example.com', username: 'deploy', password: 'ci-pass', notes: '', folder: 'Engineering' },
+      { row: 2, name: 'CI server', url: 'https://ci.example.com', username: 'deploy', password: 'ci-pass', notes: '', folder: 'Engineering' },
     ]);
   });
 
@@ -72,6 +73,7 @@ describe('parseImport', () => {
       format: 'bitwarden_json',
       logins: [
         {
+          row: 1,
           name: 'Jira',
           url: 'https://team.atlassian.net/login',
           username: 'frank@example.com',
@@ -80,11 +82,11 @@ describe('parseImport', () => {
           folder: 'Work',
           totp: 'JBSWY3DPEHPK3PXP',
         },
-        { name: 'grace', url: '', username: 'grace', password: 'no-uri-pass', notes: '', folder: '' },
+        { row: 3, name: 'grace', url: '', username: 'grace', password: 'no-uri-pass', notes: '', folder: '' },
       ],
       errors: [
-        { row: 2, message: 'Only logins are imported, not items of type 2.' },
-        { row: 4, message: 'The item is not an object.' },
+        { row: 2, code: 'not_a_login', message: 'Only logins are imported, not items of type 2.', detail: '2' },
+        { row: 4, code: 'not_an_object', message: 'The item is not an object.' },
       ],
     });
   });
@@ -94,7 +96,7 @@ describe('parseImport', () => {
 
     expect(result.format).toBe('bitwarden_json');
     expect(result.logins).toEqual([]);
-    expect(result.errors).toEqual([{ row: 0, message: expect.stringContaining('unencrypted') }]);
+    expect(result.errors).toEqual([{ row: 0, code: 'bitwarden_encrypted', message: expect.stringContaining('unencrypted') }]);
   });
 
   test('when given a LastPass export, then grouping is the folder, extra the notes, and secure notes are reported', () => {
@@ -103,10 +105,10 @@ describe('parseImport', () => {
     expect(result).toEqual<ImportResult>({
       format: 'lastpass',
       logins: [
-        { name: 'Shop', url: 'https://shop.example.com/account', username: 'heidi', password: 'pa,ss', notes: 'Bought a kettle', folder: 'Shopping\\Home' },
-        { name: 'TV', url: 'https://tv.example.com', username: 'ivan', password: 'tv-pass', notes: '', folder: '', totp: 'JBSWY3DPEHPK3PXP' },
+        { row: 2, name: 'Shop', url: 'https://shop.example.com/account', username: 'heidi', password: 'pa,ss', notes: 'Bought a kettle', folder: 'Shopping\\Home' },
+        { row: 4, name: 'TV', url: 'https://tv.example.com', username: 'ivan', password: 'tv-pass', notes: '', folder: '', totp: 'JBSWY3DPEHPK3PXP' },
       ],
-      errors: [{ row: 3, message: 'Secure notes are not imported.' }],
+      errors: [{ row: 3, code: 'secure_note', message: 'Secure notes are not imported.' }],
     });
   });
 
@@ -117,6 +119,7 @@ describe('parseImport', () => {
       format: '1password',
       logins: [
         {
+          row: 2,
           name: 'Dropbox',
           url: 'https://www.dropbox.com/login',
           username: 'judy@example.com',
@@ -126,7 +129,7 @@ describe('parseImport', () => {
           totp: 'otpauth://totp/Dropbox:judy?secret=JBSWY3DPEHPK3PXP',
         },
       ],
-      errors: [{ row: 3, message: 'The row has neither a username nor a password.' }],
+      errors: [{ row: 3, code: 'no_credentials', message: 'The row has neither a username nor a password.' }],
     });
   });
 
@@ -136,6 +139,7 @@ describe('parseImport', () => {
     expect(result.format).toBe('keepassxc');
     expect(result.logins).toEqual([
       {
+        row: 2,
         name: 'Mailbox',
         url: 'https://mail.example.net',
         username: 'karl',
@@ -144,10 +148,10 @@ describe('parseImport', () => {
         folder: 'Email',
         totp: 'otpauth://totp/Mail:karl?secret=JBSWY3DPEHPK3PXP&period=30&digits=6&issuer=Mail',
       },
-      { name: 'Router', url: 'http://192.168.0.1', username: 'admin', password: 'r0uter', notes: '', folder: '' },
-      { name: 'VPN', url: 'https://vpn.example.com', username: 'lena', password: 'vpn-pass', notes: '', folder: 'Work/VPN' },
+      { row: 4, name: 'Router', url: 'http://192.168.0.1', username: 'admin', password: 'r0uter', notes: '', folder: '' },
+      { row: 6, name: 'VPN', url: 'https://vpn.example.com', username: 'lena', password: 'vpn-pass', notes: '', folder: 'Work/VPN' },
     ]);
-    expect(result.errors).toEqual([{ row: 5, message: expect.stringMatching(/^Unreadable CSV record/) }]);
+    expect(result.errors).toEqual([{ row: 5, code: 'unreadable_record', message: expect.stringMatching(/^Unreadable CSV record/), detail: expect.any(String) }]);
   });
 
   test.each([
@@ -174,14 +178,14 @@ describe('parseImport', () => {
 
     expect(result.format).toBeNull();
     expect(result.logins).toEqual([]);
-    expect(result.errors).toEqual([{ row: 0, message: expect.any(String) }]);
+    expect(result.errors).toEqual([{ row: 0, code: expect.any(String), message: expect.any(String), ...(result.errors[0]?.detail === undefined ? {} : { detail: expect.any(String) }) }]);
   });
 
   test('when a format is forced, then the headers must still fit it', () => {
     const result = parseImport(fixture('chrome.csv'), { format: 'keepassxc' });
 
     expect(result.logins).toEqual([]);
-    expect(result.errors).toEqual([{ row: 0, message: expect.stringMatching(/^Missing columns: group, title/) }]);
+    expect(result.errors).toEqual([{ row: 0, code: 'missing_columns', message: expect.stringMatching(/^Missing columns: group, title/), detail: expect.stringMatching(/^group, title/) }]);
   });
 
   test('when a format is forced on content detection would also pick, then the result is the same', () => {

@@ -153,8 +153,41 @@ describe('matchApplications', () => {
     const app = application('https://bank.com', 'host', ['http://bank.com']);
 
     expect(matchApplications('http://bank.com/', [app])).toEqual([
-      { application: app, strategy: 'host', insecure: false },
+      { application: app, strategy: 'host', rule: { source: 'pattern', index: 0, value: 'http://bank.com' }, insecure: false },
     ]);
+  });
+
+  test.each([
+    {
+      when: 'the application URL matches',
+      app: application('https://bank.com', 'host', ['https://bank-login.net']),
+      page: 'https://bank.com/login',
+      rule: { source: 'url', value: 'https://bank.com' },
+    },
+    {
+      when: 'only an extra URL matches',
+      app: application('https://bank.com', 'host', ['https://bank-login.net', 'https://bank-pay.net']),
+      page: 'https://bank-pay.net/',
+      rule: { source: 'pattern', index: 1, value: 'https://bank-pay.net' },
+    },
+    {
+      when: 'the second regex matches',
+      app: application('https://bank.com', 'regex', ['https://a\\.com/.*', 'https://bank\\.com/login']),
+      page: 'https://bank.com/login',
+      rule: { source: 'pattern', index: 1, value: 'https://bank\\.com/login' },
+    },
+    {
+      when: 'a longer extra prefix beats the URL',
+      app: application('https://a.com/', 'starts_with', ['https://a.com/app/']),
+      page: 'https://a.com/app/x',
+      rule: { source: 'pattern', index: 0, value: 'https://a.com/app/' },
+    },
+  ])('when $when, then the match names that rule (linear scan and index alike)', ({ app, page, rule }) => {
+    const [linear] = matchApplications(page, [app]);
+    const [indexed] = createApplicationIndex([app]).match(page);
+
+    expect(linear?.rule).toEqual(rule);
+    expect(indexed?.rule).toEqual(rule);
   });
 
   test('when an application is inactive or declined, then it is still returned so the caller can say why', () => {

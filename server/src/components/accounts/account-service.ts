@@ -11,28 +11,36 @@ import {
   type ListAccountsResponse,
   type ReleasedAccountResponse,
 } from '@secureaccess/shared/contract';
-import type { createAccountBodySchema, updateAccountBodySchema } from '@secureaccess/shared/contract';
+import {
+  legacyPlaintextFields,
+  type createAccountBodySchema,
+  type encryptLegacyAccountSchema,
+  type EncryptLegacyAccountsResponse,
+  type updateAccountBodySchema,
+} from '@secureaccess/shared/contract';
 import { ForeignKeyConstraintError, Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { z } from 'zod';
-import type { Database, StoredAccount } from '../../db';
+import { encryptedColumn, legacyColumn, type Database, type StoredAccount } from '../../db';
 import { AppError } from '../../http/app-error';
 import { appendAudit, type AuditEntry } from '../audit/audit-chain';
-import { accessDeclinedError, decideAccess } from '../applications/access-decision';
+import { accessDeclinedError, decideApplicationAccess } from '../applications/access-decision';
 import {
   allocateChangeSeqs,
   findOwnAccount,
   findOwnAccountsByUuid,
   listOwnAccounts,
-  listOwnTombstonesSince,
+  listOwnTombstones,
   readVaultChangeSeq,
   resolveApplicationIds,
   serializeEnvelope,
   toAccount,
+  toSecretColumns,
 } from './account-store';
 import { auditSubject, lockActorRow, type RequestActor } from './request-actor';
 
 type CreateAccountInput = z.output<typeof createAccountBodySchema>;
 type UpdateAccountInput = z.output<typeof updateAccountBodySchema>;
+type EncryptLegacyInput = z.output<typeof encryptLegacyAccountSchema>;
 
 /** Trashed accounts are removed for good (leaving a tombstone) after this long. */
 export const trashRetentionDays = 30;
@@ -122,19 +130,20 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
     async list(actor: RequestActor, since: string | undefined): Promise<ListAccountsResponse> {
       const userId = actor.principal.userId;
       const sinceSeq = since === undefined ? null : parseVaultCursor(since);
-      // One transaction = one snapshot (InnoDB repeatable read; SQLite's single writer), so the
-      // cursor, the rows and the tombstones describe the same moment.
-      return db.transaction(async (transaction) => {
-        const current = await readVaultChangeSeq(db, userId, transaction);
-        if (sinceSeq !== null && sinceSeq > current) throw invalidCursor();
-        const rows = await listOwnAccounts(db, userId, sinceSeq, transaction);
-        const tombstones = sinceSeq === null ? [] : await listOwnTombstonesSince(db, userId, sinceSeq, transaction);
-        return {
-          accounts: rows.map(toAccount),
-          tombstones: tombstones.map((t) => ({ uuid: t.uuid, removedAt: t.removedAt.toISOString() })),
-          cursor: formatVaultCursor(current),
-        };
-      });
+      // No transaction (on SQLite that would queue behind every writer): the change sequence is
+      // read first, then only rows and tombstones up to it. Changes of one vault commit in
+      // sequence order (allocateChangeSeqs locks the user's row), so every change up to the value
+      // read has committed, and anything later is left to the next delta — the cursor, the rows
+      // and the tombstones still describe one moment. An unchanged vault costs that one read.
+      const current = await readVaultChangeSeq(db, userId);
+      if (sinceSeq !== null && sinceSeq > current) throw invalidCursor();
+      const cursor = formatVaultCursor(current);
+      if (sinceSeq === current) return { accounts: [], tombstones: [], cursor };
+      const [accounts, tombstones] = await Promise.all([
+        listOwnAccounts(db, userId, { sinceSeq, untilSeq: current }),
+        sinceSeq === null ? [] : listOwnTombstones(db, userId, { sinceSeq, untilSeq: current }),
+      ]);
+      return { accounts, tombstones, cursor };
     },
 
     async create(actor: RequestActor, body: CreateAccountInput): Promise<Account> {
@@ -152,11 +161,7 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
             uuid: body.uuid,
             userId,
             applicationId,
-            url: body.url ?? null,
-            folder: body.folder ?? null,
-            encryptedUsername: serializeEnvelope(body.username),
-            encryptedPassword: serializeEnvelope(body.password),
-            encryptedNotes: serializeEnvelope(body.notes),
+            ...toSecretColumns(body),
             revision: 1,
             changeSeq,
             createdAt: now,
@@ -216,30 +221,33 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
           if (duplicates.length > 0) throw fieldsError(409, duplicates);
 
           await StoredAccountTombstone.destroy({ where: { userId, uuid: { [Op.in]: uuids } }, transaction });
-          await StoredAccount.bulkCreate(
-            accounts.map((account, index) => ({
-              uuid: account.uuid,
-              userId,
-              applicationId: account.applicationId ? applicationIds.get(account.applicationId)! : null,
-              url: account.url ?? null,
-              folder: account.folder ?? null,
-              encryptedUsername: serializeEnvelope(account.username),
-              encryptedPassword: serializeEnvelope(account.password),
-              encryptedNotes: serializeEnvelope(account.notes),
-              revision: 1,
-              changeSeq: first + index,
-              createdAt: now,
-              updatedAt: now,
-            })),
-            { transaction },
-          );
+          const records = accounts.map((account, index) => ({
+            uuid: account.uuid,
+            userId,
+            applicationId: account.applicationId ? applicationIds.get(account.applicationId)! : null,
+            ...toSecretColumns(account),
+            revision: 1,
+            changeSeq: first + index,
+            createdAt: now,
+            updatedAt: now,
+          }));
+          // One multi-row INSERT for the batch; no per-row hooks, validation or instance to build.
+          await StoredAccount.bulkCreate(records, { transaction, hooks: false, validate: false, returning: false });
           await audit(
             actor,
             { action: 'account.bulk_create', targetType: 'account', targetId: null, success: true, details: { count: accounts.length } },
             transaction,
           );
-          const byUuid = new Map((await findOwnAccountsByUuid(db, userId, uuids, transaction)).map((row) => [row.uuid, row]));
-          return uuids.map((uuid) => toAccount(byUuid.get(uuid)!));
+          // The answer is what was just written (timestamps have the column's millisecond precision).
+          return records.map((record, index) => {
+            const applicationUuid = accounts[index]!.applicationId;
+            return toAccount({
+              ...record,
+              application: applicationUuid ? { uuid: applicationUuid } : null,
+              lastAccessedAt: null,
+              deletedAt: null,
+            });
+          });
         });
       } catch (error) {
         // Another request of this user cannot interleave (the change sequence locks the vault),
@@ -252,12 +260,81 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
     },
 
     /**
+     * Protocol v1.1 upgrade (docs/protocol.md §7.6): replaces the plaintext url/folder of the
+     * caller's v1 rows by the envelopes the client made from them. A row is skipped (left as it
+     * was, listed in `skipped`) when it is not the caller's, its revision moved since the client
+     * read it, or it is no longer a v1 row. The envelopes must mirror the plaintext: a field that
+     * was null stays null, one that was set must be an envelope — so the upgrade cannot drop or
+     * invent data. Readers may upgrade too: the content does not change, only its protection.
+     */
+    async encryptLegacy(actor: RequestActor, accounts: EncryptLegacyInput[]): Promise<EncryptLegacyAccountsResponse> {
+      const userId = actor.principal.userId;
+      const now = clock();
+      return db.transaction(async (transaction) => {
+        await lockActorRow(db, actor, transaction);
+        const rows = new Map(
+          (await findOwnAccountsByUuid(db, userId, accounts.map((a) => a.uuid), transaction)).map((row) => [row.uuid, row]),
+        );
+        const mismatches: FieldProblem[] = [];
+        const eligible: { row: StoredAccount; account: EncryptLegacyInput }[] = [];
+        const skipped: string[] = [];
+        accounts.forEach((account, index) => {
+          const row = rows.get(account.uuid);
+          const isLegacy = row !== undefined && legacyPlaintextFields.some((field) => row[legacyColumn(field)] !== null);
+          if (!row || !isLegacy || Number(row.revision) !== account.revision) {
+            skipped.push(account.uuid);
+            return;
+          }
+          for (const field of legacyPlaintextFields) {
+            if ((row[legacyColumn(field)] === null) !== (account[field] === null)) {
+              mismatches.push({
+                location: 'body',
+                path: `accounts.${index}.${field}`,
+                code: 'legacy_mismatch',
+                message: row[legacyColumn(field)] === null ? 'Must be null: the account has no ' + field : `Must encrypt the account's ${field}`,
+              });
+            }
+          }
+          eligible.push({ row, account });
+        });
+        if (mismatches.length > 0) throw fieldsError(400, mismatches);
+        if (eligible.length === 0) return { accounts: [], skipped };
+
+        const first = await allocateChangeSeqs(db, userId, eligible.length, transaction);
+        for (const [offset, { row, account }] of eligible.entries()) {
+          const columns: Record<string, string | null> = {};
+          for (const field of legacyPlaintextFields) {
+            columns[encryptedColumn(field)] = serializeEnvelope(account[field]);
+            columns[legacyColumn(field)] = null;
+          }
+          await StoredAccount.update(
+            { ...columns, revision: account.revision + 1, changeSeq: first + offset, updatedAt: now },
+            { where: { id: row.id, revision: account.revision }, transaction, silent: true },
+          );
+        }
+        await audit(
+          actor,
+          {
+            action: 'account.encrypt_legacy',
+            targetType: 'account',
+            targetId: null,
+            success: true,
+            details: { count: eligible.length, uuids: eligible.map(({ account }) => account.uuid) },
+          },
+          transaction,
+        );
+        const upgraded = await findOwnAccountsByUuid(db, userId, eligible.map(({ account }) => account.uuid), transaction);
+        return { accounts: upgraded.map(toAccount), skipped };
+      });
+    },
+
+    /**
      * Releases one account: when it belongs to an application, the access decision is made,
      * audited, and a declined or inactive application releases nothing (DESIGN §8).
      */
     async release(actor: RequestActor, uuid: string): Promise<ReleasedAccountResponse> {
       const row = await ownAccountOr404(actor.principal.userId, uuid);
-      const access = row.application ? decideAccess(row.application) : null;
+      const access = row.application ? decideApplicationAccess(row.application, clock()) : null;
       if (access) {
         await db.transaction(async (transaction) => {
           await lockActorRow(db, actor, transaction);
@@ -294,11 +371,7 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
         const [updated] = await StoredAccount.update(
           {
             applicationId,
-            url: body.url ?? null,
-            folder: body.folder ?? null,
-            encryptedUsername: serializeEnvelope(body.username),
-            encryptedPassword: serializeEnvelope(body.password),
-            encryptedNotes: serializeEnvelope(body.notes),
+            ...toSecretColumns(body),
             revision: expected + 1,
             changeSeq,
             updatedAt: now,
@@ -390,7 +463,7 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
       const outcome = await db.transaction(async (transaction) => {
         await lockActorRow(db, actor, transaction);
         const row = await ownAccountOr404(userId, uuid, transaction);
-        const access: AccessDecision | null = row.application ? decideAccess(row.application) : null;
+        const access: AccessDecision | null = row.application ? decideApplicationAccess(row.application, now) : null;
         const allowed = access === null || access.allowed;
         if (allowed) {
           await StoredAccount.update({ lastAccessedAt: now }, { where: { id: row.id }, transaction, silent: true });

@@ -1,8 +1,19 @@
 // Data access for the vault: stored_accounts, their tombstones and the per-user change sequence.
 // Every query takes the owner's user id: there is no way to load an account without it.
-import type { Account, Envelope } from '@secureaccess/shared/contract';
-import { Op, type Transaction } from 'sequelize';
-import type { Database, StoredAccount } from '../../db';
+import {
+  legacyPlaintextFields,
+  mapSecretFields,
+  secretFields,
+  type Account,
+  type AccountSecrets,
+  type ListAccountsResponse,
+  type Envelope,
+  type SecretField,
+} from '@secureaccess/shared/contract';
+import { Op, type InferCreationAttributes, type Transaction } from 'sequelize';
+
+type AccountTombstone = ListAccountsResponse['tombstones'][number];
+import { encryptedColumn, legacyColumn, readDate, readOptionalDate, selectRows, type Database, type EncryptedColumn, type LegacyColumn, type StoredAccount } from '../../db';
 
 /**
  * Takes the next `count` values of the user's vault change sequence and returns the first.
@@ -22,8 +33,8 @@ export async function allocateChangeSeqs(
   return last - count + 1;
 }
 
-export async function readVaultChangeSeq(db: Database, userId: number, transaction: Transaction): Promise<number> {
-  const user = await db.models.User.findByPk(userId, { attributes: ['id', 'vaultChangeSeq'], transaction });
+export async function readVaultChangeSeq(db: Database, userId: number, transaction?: Transaction): Promise<number> {
+  const user = await db.models.User.findByPk(userId, { attributes: ['id', 'vaultChangeSeq'], raw: true, ...(transaction ? { transaction } : {}) });
   if (!user) throw new Error(`user ${userId} does not exist`);
   return Number(user.vaultChangeSeq);
 }
@@ -61,27 +72,63 @@ export function findOwnAccountsByUuid(
   });
 }
 
-/** Every account of the user (trash included), or those changed after `sinceSeq`. */
-export function listOwnAccounts(
+// Sync reads raw rows (no model instance per row): the list of 10 000 accounts is the biggest
+// answer the API gives. The (user_id, change_seq) unique index serves both queries. The columns
+// are the model's own (one loop over the secret fields), aliased to their attribute names so a
+// raw row reads like a model instance in toAccount.
+const accountRecordAttributes = [
+  'uuid',
+  'revision',
+  'createdAt',
+  'updatedAt',
+  'lastAccessedAt',
+  'deletedAt',
+  ...secretFields.map(encryptedColumn),
+  ...legacyPlaintextFields.map(legacyColumn),
+] as const;
+const dateAttributes = ['createdAt', 'updatedAt', 'lastAccessedAt', 'deletedAt'] as const;
+
+function accountColumnsSql(db: Database): string {
+  const attributes = db.models.StoredAccount.getAttributes();
+  return accountRecordAttributes.map((name) => `a.${attributes[name].field ?? name} AS \`${name}\``).join(', ');
+}
+
+/**
+ * Every account of the user (trash included), or those changed after `sinceSeq`, up to `untilSeq`
+ * (the change sequence read before: rows changed after it are the next delta's), in change order.
+ */
+export async function listOwnAccounts(
   db: Database,
   userId: number,
-  sinceSeq: number | null,
-  transaction: Transaction,
-): Promise<StoredAccount[]> {
-  return db.models.StoredAccount.findAll({
-    where: sinceSeq === null ? { userId } : { userId, changeSeq: { [Op.gt]: sinceSeq } },
-    include: [withApplication(db)],
-    order: [['changeSeq', 'ASC']],
-    transaction,
+  range: { sinceSeq: number | null; untilSeq: number },
+): Promise<Account[]> {
+  const rows = await selectRows(
+    db,
+    `SELECT ${accountColumnsSql(db)}, ap.uuid AS application_uuid
+       FROM stored_accounts a LEFT JOIN application ap ON ap.id = a.application_id
+      WHERE a.user_id = :userId AND a.change_seq > :sinceSeq AND a.change_seq <= :untilSeq
+      ORDER BY a.change_seq`,
+    { userId, sinceSeq: range.sinceSeq ?? -1, untilSeq: range.untilSeq },
+  );
+  return rows.map((row) => {
+    for (const name of dateAttributes) row[name] = readOptionalDate(row[name]);
+    row.application = row.application_uuid === null ? null : { uuid: String(row.application_uuid) };
+    return toAccount(row as unknown as AccountRecord);
   });
 }
 
-export async function listOwnTombstonesSince(db: Database, userId: number, sinceSeq: number, transaction: Transaction) {
-  return db.models.StoredAccountTombstone.findAll({
-    where: { userId, changeSeq: { [Op.gt]: sinceSeq } },
-    order: [['changeSeq', 'ASC']],
-    transaction,
-  });
+export async function listOwnTombstones(
+  db: Database,
+  userId: number,
+  range: { sinceSeq: number; untilSeq: number },
+): Promise<AccountTombstone[]> {
+  const rows = await selectRows(
+    db,
+    `SELECT uuid, removed_at FROM stored_account_tombstones
+      WHERE user_id = :userId AND change_seq > :sinceSeq AND change_seq <= :untilSeq ORDER BY change_seq`,
+    { userId, ...range },
+  );
+  return rows.map((row) => ({ uuid: String(row.uuid), removedAt: readDate(row.removed_at).toISOString() }));
 }
 
 /** The caller's live (not trashed) account uuids per application id. */
@@ -126,15 +173,44 @@ export function serializeEnvelope(envelope: Envelope | null | undefined): string
   return envelope ? JSON.stringify(envelope) : null;
 }
 
-export function toAccount(row: StoredAccount): Account {
+type SecretColumns = Pick<InferCreationAttributes<StoredAccount>, EncryptedColumn | LegacyColumn>;
+
+/**
+ * The columns a write sets from the body's secret fields (one loop over the contract's list):
+ * every field's envelope, null for an optional one left out, and the v1 plaintext cleared —
+ * a row once written by a v1.1 client never holds url/folder in clear again.
+ */
+export function toSecretColumns(body: Partial<Record<SecretField, Envelope | null | undefined>>): SecretColumns {
+  const columns: Record<string, string | null> = {};
+  for (const field of secretFields) columns[encryptedColumn(field)] = serializeEnvelope(body[field]);
+  for (const field of legacyPlaintextFields) columns[legacyColumn(field)] = null;
+  return columns as SecretColumns;
+}
+
+/** `legacyPlaintext` of the contract: the v1 plaintext still in the row, or null once it is v1.1. */
+function legacyPlaintextOf(row: AccountRecord): Account['legacyPlaintext'] {
+  const values = legacyPlaintextFields.map((field) => row[legacyColumn(field)] ?? null);
+  if (values.every((value) => value === null)) return null;
+  return Object.fromEntries(legacyPlaintextFields.map((field, i) => [field, values[i]])) as NonNullable<Account['legacyPlaintext']>;
+}
+
+/** An account row as stored, read as a model instance or as a raw row (listOwnAccounts). */
+export type AccountRecord = Pick<StoredAccount, 'uuid' | 'revision' | 'createdAt' | 'updatedAt' | 'lastAccessedAt' | 'deletedAt'> &
+  Partial<Pick<StoredAccount, EncryptedColumn | LegacyColumn>> & {
+  application?: { uuid: string } | null;
+};
+
+/** The one serializer of an account (the contract's shape). */
+export function toAccount(row: AccountRecord): Account {
+  const secrets = mapSecretFields<Envelope, Envelope | null>((field) => {
+    const text = row[encryptedColumn(field)];
+    return text ? (JSON.parse(text) as Envelope) : null;
+  }) as AccountSecrets;
   return {
     uuid: row.uuid,
     applicationId: row.application?.uuid ?? null,
-    url: row.url ?? null,
-    folder: row.folder ?? null,
-    username: JSON.parse(row.encryptedUsername) as Envelope,
-    password: JSON.parse(row.encryptedPassword) as Envelope,
-    notes: row.encryptedNotes ? (JSON.parse(row.encryptedNotes) as Envelope) : null,
+    ...secrets,
+    legacyPlaintext: legacyPlaintextOf(row),
     revision: Number(row.revision),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -26,6 +26,11 @@ function registerRoutes(router: ApiRouter, { db, clock }: AppContext): void {
     body: { accounts: await accounts.bulkCreate(actorOf(ctx), body.accounts) },
   }));
 
+  mountRoute(router, accountRoutes.encryptLegacy, async ({ body }, ctx) => ({
+    status: 200,
+    body: await accounts.encryptLegacy(actorOf(ctx), body.accounts),
+  }));
+
   mountRoute(router, accountRoutes.get, async ({ params }, ctx) => {
     const released = await accounts.release(actorOf(ctx), params.uuid);
     return { status: 200, body: released, headers: etag(released.account.revision) };

@@ -3,6 +3,7 @@
 import {
   ErrorCode,
   type AdminUser,
+  type AuditVerificationResponse,
   type ListUsersResponse,
   type OrganisationSettings,
   type Role,
@@ -14,7 +15,7 @@ import type { z } from 'zod';
 import type { Database, User, UserStatus } from '../../db';
 import { AppError } from '../../http/app-error';
 import { auditSubject, lockActorRow, type RequestActor } from '../accounts/request-actor';
-import { appendAudit } from '../audit/audit-chain';
+import { appendAudit, verifyAuditChain } from '../audit/audit-chain';
 import { toUserSummary } from '../auth/auth-service';
 import { unlockUser } from '../auth/lockout';
 import { invalidateAllSessions } from '../sessions/session-service';
@@ -134,7 +135,7 @@ export function createAdminService({ db, clock }: AdminServiceDeps) {
         const newStatus: UserStatus = body.status ?? before.status;
         const losesAdmin = before.role === 'admin' && before.status === 'active' && (newRole !== 'admin' || newStatus !== 'active');
         if (losesAdmin && activeAdmins.every((id) => id === Number(before.id))) {
-          throw new AppError(ErrorCode.conflict, 409, 'This is the last active admin: make another user admin first');
+          throw new AppError(ErrorCode.lastAdmin, 409, 'This is the last active admin: make another user admin first');
         }
 
         const old = { role: before.role, status: before.status, lockedUntil: before.lockedUntil?.toISOString() ?? null };
@@ -180,6 +181,19 @@ export function createAdminService({ db, clock }: AdminServiceDeps) {
         const mfa = await mfaEnabledUserIds([Number(after.id)], transaction);
         return toAdminUser(after, mfa.has(Number(after.id)));
       });
+    },
+
+    /**
+     * The chain check of `npm run audit:verify` (the same verifyAuditChain), for the admin
+     * console. Reading is not audited, like reading the log itself.
+     */
+    async verifyAudit(): Promise<AuditVerificationResponse> {
+      const verifiedAt = clock().toISOString();
+      const result = await verifyAuditChain(db);
+      const verification = result.ok
+        ? { ok: true as const, checked: result.checked }
+        : { ok: false as const, checked: result.checked, brokenAt: result.brokenAt, problem: result.problem };
+      return { verification, verifiedAt };
     },
 
     getSettings(): Promise<OrganisationSettings> {

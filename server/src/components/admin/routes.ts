@@ -46,6 +46,8 @@ function registerRoutes(router: ApiRouter, { db, clock }: AppContext): void {
     return { status: 200, body: await readAuditPage(db, filter, { cursor, limit }) };
   });
 
+  mountRoute(router, adminRoutes.verifyAudit, async () => ({ status: 200, body: await admin.verifyAudit() }));
+
   // The caller's own slice of the same log (DESIGN §7 `GET /audit`): what they did, any role.
   mountRoute(router, auditRoutes.listOwn, async ({ query }, ctx) => {
     const { cursor, limit, ...filter } = query;

@@ -1,24 +1,23 @@
-// DESIGN §8: whether credentials may be used for an application, and the value reported for it.
-// Every place that answers this (match, releasing an account, `used`) goes through decideAccess,
-// so they can never disagree.
+// DESIGN §8 on the server: the shared decideAccess over a catalogue row, and the error a refusal
+// answers with. The rule itself lives in @secureaccess/shared/access, shared with the extension.
+import { decideAccess } from '@secureaccess/shared/access';
 import { ErrorCode, type AccessDecision } from '@secureaccess/shared/contract';
 import type { Application } from '../../db';
 import { AppError } from '../../http/app-error';
+import { toApplication } from './application-store';
 
-export function decideAccess(application: Application): AccessDecision {
-  const allowed = application.isActive && application.access === 'granted';
-  return {
-    applicationId: application.uuid,
-    state: application.access,
-    // An inactive application refuses like a declined one, so it reports the declined value too.
-    value: allowed ? application.accessGrantedValue : application.accessDeclinedValue,
-    isActive: Boolean(application.isActive),
-    allowed,
-  };
+export function decideApplicationAccess(application: Application, now: Date): AccessDecision {
+  return decideAccess(toApplication(application), now);
 }
+
+const refusalMessages: Record<NonNullable<AccessDecision['reason']>, string> = {
+  inactive: 'This application is inactive',
+  never: 'This application is excluded from autofill',
+  declined: 'Access to this application is declined',
+};
 
 /** 403 access_declined, carrying the decision (and so the configured declined value). */
 export function accessDeclinedError(decision: AccessDecision): AppError {
-  const why = decision.isActive ? 'Access to this application is declined' : 'This application is inactive';
+  const why = refusalMessages[decision.reason ?? 'declined'];
   return new AppError(ErrorCode.accessDeclined, 403, `${why}: ${decision.value}`, { details: { access: decision } });
 }

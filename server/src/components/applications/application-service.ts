@@ -18,16 +18,32 @@ import { allocateChangeSeqs, listLiveAccountUuidsByApplication } from '../accoun
 import { auditSubject, lockActorRow, type RequestActor } from '../accounts/request-actor';
 import { readOrganisationSettings } from '../admin/organisation-settings';
 import { appendAudit } from '../audit/audit-chain';
-import { decideAccess } from './access-decision';
+import { decideApplicationAccess } from './access-decision';
 import {
+  bumpCatalogueRevision,
   findApplication,
   findApplicationByUrl,
   findMatchCandidates,
   listApplications,
   listLinkedAccounts,
   lookupColumnsFor,
+  readCatalogueRevision,
   toApplication,
 } from './application-store';
+
+/** The strong ETag of the catalogue at `revision` (quoted, as HTTP wants it). */
+export function catalogueEtag(revision: number): string {
+  return `"catalogue-${revision}"`;
+}
+
+/** Whether an If-None-Match header names `etag` (a list, weak validators and `*` included, RFC 9110 §13.1.2). */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+}
 
 type CreateApplicationInput = z.output<typeof createApplicationBodySchema>;
 type UpdateApplicationInput = z.output<typeof updateApplicationBodySchema>;
@@ -113,9 +129,14 @@ export function createApplicationService({ db, clock }: ApplicationServiceDeps) 
      * to the extension and be offered by its own URL, while the inactive entry lets it refuse
      * and say why (DESIGN §8). The catalogue is organisation policy, not a secret.
      */
-    async list(): Promise<ApplicationDto[]> {
+    async list(ifNoneMatch?: string): Promise<{ etag: string; revision: number; applications: ApplicationDto[] | null }> {
+      // The revision is read first: the list that follows is at least that new, so a client can
+      // never keep an older catalogue under a newer ETag.
+      const revision = await readCatalogueRevision(db);
+      const etag = catalogueEtag(revision);
+      if (matchesIfNoneMatch(ifNoneMatch, etag)) return { etag, revision, applications: null };
       const rows = await listApplications(db);
-      return rows.map(toApplication);
+      return { etag, revision, applications: rows.map(toApplication) };
     },
 
     /**
@@ -126,11 +147,12 @@ export function createApplicationService({ db, clock }: ApplicationServiceDeps) 
     async match(actor: RequestActor, url: string): Promise<MatchApplicationsResponse> {
       const page = normalizeUrl(url);
       if (page === null) {
-        throw invalid([{ location: 'query', path: 'url', code: 'invalid_url', message: 'Must be an http(s) URL' }]);
+        throw invalid([{ location: 'body', path: 'url', code: 'invalid_url', message: 'Must be an http(s) URL' }]);
       }
       const candidates = await findMatchCandidates(db, page);
       const matches = matchApplications(url, candidates);
-      const decisions = matches.map((match) => decideAccess(match.application));
+      const now = clock();
+      const decisions = matches.map((match) => decideApplicationAccess(match.application, now));
       const allowedIds = matches.filter((_, i) => decisions[i]!.allowed).map((m) => Number(m.application.id));
       const accounts = await listLiveAccountUuidsByApplication(db, actor.principal.userId, allowedIds);
 
@@ -206,6 +228,7 @@ export function createApplicationService({ db, clock }: ApplicationServiceDeps) 
           },
           { transaction, clock },
         );
+        await bumpCatalogueRevision(db, { transaction, now, updatedBy: actor.principal.userId });
         return toApplication(row);
       });
     },
@@ -251,6 +274,7 @@ export function createApplicationService({ db, clock }: ApplicationServiceDeps) 
           },
           { transaction, clock },
         );
+        await bumpCatalogueRevision(db, { transaction, now, updatedBy: actor.principal.userId });
         return toApplication((await Applications.findByPk(row.id, { transaction }))!);
       });
     },
@@ -302,6 +326,7 @@ export function createApplicationService({ db, clock }: ApplicationServiceDeps) 
           },
           { transaction, clock },
         );
+        await bumpCatalogueRevision(db, { transaction, now, updatedBy: actor.principal.userId });
       });
     },
   };

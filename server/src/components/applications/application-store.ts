@@ -72,3 +72,29 @@ export function listLinkedAccounts(db: Database, applicationId: number, transact
     transaction,
   });
 }
+
+/** settings.name of the catalogue revision (seeded by its migration). */
+const catalogueRevisionName = 'catalogue_revision';
+
+/** The catalogue's revision: one primary-key read, what the ETag of `GET /applications` is made of. */
+export async function readCatalogueRevision(db: Database, transaction?: Transaction): Promise<number> {
+  const row = await db.models.Setting.findByPk(catalogueRevisionName, transaction ? { transaction } : {});
+  const value = Number(row?.value);
+  return Number.isSafeInteger(value) ? value : 0;
+}
+
+/**
+ * Every change to the catalogue calls this last in its transaction: the revision moves with the
+ * change, atomically, so a client holding the old ETag gets the new catalogue from any process.
+ * (Last, so that every catalogue transaction takes this row lock after its others: no cycle.)
+ */
+export async function bumpCatalogueRevision(db: Database, options: { transaction: Transaction; now: Date; updatedBy: number }): Promise<void> {
+  const { transaction, now, updatedBy } = options;
+  const row = await db.models.Setting.findByPk(catalogueRevisionName, { transaction, lock: transaction.LOCK.UPDATE });
+  const next = (Number.isSafeInteger(Number(row?.value)) ? Number(row!.value) : 0) + 1;
+  if (row) {
+    await db.models.Setting.update({ value: next, updatedBy, updatedAt: now }, { where: { name: catalogueRevisionName }, transaction, silent: true });
+  } else {
+    await db.models.Setting.create({ name: catalogueRevisionName, value: next, updatedBy, updatedAt: now }, { transaction, silent: true });
+  }
+}

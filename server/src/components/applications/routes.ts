@@ -9,14 +9,17 @@ import { createApplicationService } from './application-service';
 function registerRoutes(router: ApiRouter, { db, clock }: AppContext): void {
   const applications = createApplicationService({ db, clock });
 
-  mountRoute(router, applicationRoutes.list, async () => ({
-    status: 200,
-    body: { applications: await applications.list() },
-  }));
+  mountRoute(router, applicationRoutes.list, async ({ headers }) => {
+    const { etag, revision, applications: list } = await applications.list(headers['if-none-match']);
+    // no-cache: a cache may keep it but must revalidate (cheaply, with the ETag) before each use.
+    const cacheHeaders = { ETag: etag, 'Cache-Control': 'private, no-cache' };
+    if (list === null) return { status: 304, headers: cacheHeaders };
+    return { status: 200, headers: cacheHeaders, body: { applications: list, revision } };
+  });
 
-  mountRoute(router, applicationRoutes.match, async ({ query }, ctx) => ({
+  mountRoute(router, applicationRoutes.match, async ({ body }, ctx) => ({
     status: 200,
-    body: await applications.match(actorOf(ctx), query.url),
+    body: await applications.match(actorOf(ctx), body.url),
   }));
 
   mountRoute(router, applicationRoutes.create, async ({ body }, ctx) => ({

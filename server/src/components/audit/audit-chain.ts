@@ -77,13 +77,14 @@ async function appendInTransaction(
   entry: AuditEntry,
   createdAt: Date,
   transaction: Transaction,
+  userRowLocked: boolean,
 ): Promise<{ id: number; hash: string }> {
   const { AuditLog, AuditChainHead, User } = db.models;
   // Lock order is user row, then chain head, everywhere. The audit row's foreign key makes
   // InnoDB take a shared lock on the user row at insert time; taking it here, before the head,
   // keeps a transaction that already holds another user's row lock from deadlocking with that
   // user's own audited transaction (which holds its row, then waits for the head).
-  if (entry.userId !== undefined && entry.userId !== null) {
+  if (entry.userId !== undefined && entry.userId !== null && !userRowLocked) {
     await User.findByPk(entry.userId, { transaction, lock: transaction.LOCK.SHARE, attributes: ['id'] });
   }
   const head = await AuditChainHead.findByPk(1, { transaction, lock: transaction.LOCK.UPDATE });
@@ -126,16 +127,25 @@ async function appendInTransaction(
 export async function appendAudit(
   db: Database,
   entry: AuditEntry,
-  options: { clock?: () => Date; transaction?: Transaction } = {},
+  options: {
+    clock?: () => Date;
+    transaction?: Transaction;
+    /** The transaction already holds entry.userId's row lock (lockUserRow): skip the shared lock. */
+    userRowLocked?: boolean;
+  } = {},
 ): Promise<{ id: number; hash: string }> {
   const createdAt = (options.clock ?? (() => new Date()))();
-  if (options.transaction) return appendInTransaction(db, entry, createdAt, options.transaction);
-  return db.transaction((transaction) => appendInTransaction(db, entry, createdAt, transaction));
+  const userRowLocked = options.transaction !== undefined && options.userRowLocked === true;
+  if (options.transaction) return appendInTransaction(db, entry, createdAt, options.transaction, userRowLocked);
+  return db.transaction((transaction) => appendInTransaction(db, entry, createdAt, transaction, false));
 }
+
+/** What is wrong with a broken chain (the contract's auditChainProblemSchema). */
+export type AuditChainProblem = 'row_removed_or_reordered' | 'row_edited' | 'end_removed';
 
 export type AuditVerification =
   | { ok: true; checked: number }
-  | { ok: false; checked: number; brokenAt: number | null; reason: string };
+  | { ok: false; checked: number; brokenAt: number | null; problem: AuditChainProblem; reason: string };
 
 /**
  * Walks the chain in id order and reports the first row whose prev_hash or hash does not match,
@@ -155,7 +165,7 @@ export async function verifyAuditChain(db: Database, batchSize = 1_000): Promise
     if (rows.length === 0) break;
     for (const row of rows) {
       if (row.prevHash !== prevHash) {
-        return { ok: false, checked, brokenAt: Number(row.id), reason: 'prev_hash does not match the previous row (a row was removed or reordered)' };
+        return { ok: false, checked, brokenAt: Number(row.id), problem: 'row_removed_or_reordered', reason: 'prev_hash does not match the previous row (a row was removed or reordered)' };
       }
       const expected = hashAuditRow(prevHash, {
         userUuid: row.userUuid ?? null,
@@ -170,7 +180,7 @@ export async function verifyAuditChain(db: Database, batchSize = 1_000): Promise
         createdAt: row.createdAt,
       });
       if (expected !== row.hash) {
-        return { ok: false, checked, brokenAt: Number(row.id), reason: 'row contents do not match its hash (the row was edited)' };
+        return { ok: false, checked, brokenAt: Number(row.id), problem: 'row_edited', reason: 'row contents do not match its hash (the row was edited)' };
       }
       prevHash = row.hash;
       lastId = Number(row.id);
@@ -179,7 +189,7 @@ export async function verifyAuditChain(db: Database, batchSize = 1_000): Promise
   }
   const head = await AuditChainHead.findByPk(1);
   if (!head || head.lastHash !== prevHash) {
-    return { ok: false, checked, brokenAt: null, reason: 'the chain head does not point at the last row (rows were removed from the end)' };
+    return { ok: false, checked, brokenAt: null, problem: 'end_removed', reason: 'the chain head does not point at the last row (rows were removed from the end)' };
   }
   return { ok: true, checked };
 }

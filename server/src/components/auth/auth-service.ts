@@ -42,7 +42,7 @@ import { hashAuthHash, needsRehash, verifyAgainstDummy, verifyAuthHash } from '.
 import { assertWithinRateLimit, type RateLimitRule } from './rate-limit';
 import { sha256Hex } from './token-crypto';
 import { issueAccessToken, issueRefreshToken } from './token-service';
-import { lockUserRow, transactionWithRetry } from './transactions';
+import { lockUserRow } from './transactions';
 
 type RegisterInput = z.output<typeof registerBodySchema>;
 type LoginInput = z.output<typeof loginBodySchema>;
@@ -55,7 +55,7 @@ export function credentialRateLimit(deps: Pick<AuthDeps, 'config'>, name: string
   return { name, max: deps.config.auth.rateLimitMax, windowSeconds: deps.config.auth.rateLimitWindowSeconds };
 }
 
-export function toUserSummary(user: User): UserSummary {
+export function toUserSummary(user: Pick<User, 'uuid' | 'email' | 'firstName' | 'lastName' | 'role'>): UserSummary {
   return { id: user.uuid, email: user.email, firstName: user.firstName, lastName: user.lastName, role: user.role };
 }
 
@@ -256,7 +256,7 @@ export async function login(deps: AuthDeps, body: LoginInput, meta: RequestMeta)
   const preferences = await db.models.UserPreference.findOne({ where: { userId: user.id }, attributes: ['rememberMeByDefault'] });
   const rememberMe = body.rememberMe ?? preferences?.rememberMeByDefault ?? true;
 
-  const issued = await transactionWithRetry(db, async (transaction) => {
+  const issued = await db.transaction(async (transaction) => {
     // The user's row lock serialises this user's logins: the session limit holds under concurrency.
     const current = await db.models.User.findByPk(user.id, { transaction, lock: transaction.LOCK.UPDATE });
     if (!current || current.status !== 'active') return null;
@@ -316,7 +316,7 @@ export async function login(deps: AuthDeps, body: LoginInput, meta: RequestMeta)
 /** POST /auth/logout: ends the current session, and the given refresh token's session if it is the user's. */
 export async function logout(deps: AuthDeps, principal: Principal, refreshToken: string | undefined, meta: RequestMeta): Promise<void> {
   const { db } = deps;
-  await transactionWithRetry(db, async (transaction) => {
+  await db.transaction(async (transaction) => {
     await lockUserRow(db, principal.userId, transaction);
     const other = refreshToken
       ? await db.models.JwtToken.findOne({
@@ -350,7 +350,7 @@ export async function logout(deps: AuthDeps, principal: Principal, refreshToken:
 /** POST /auth/logout-all: ends every session of the user, this one included. */
 export async function logoutAll(deps: AuthDeps, principal: Principal, meta: RequestMeta): Promise<void> {
   const { db } = deps;
-  await transactionWithRetry(db, async (transaction) => {
+  await db.transaction(async (transaction) => {
     await lockUserRow(db, principal.userId, transaction);
     const revoked = await invalidateAllSessions(
       db,

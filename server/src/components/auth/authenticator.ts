@@ -1,15 +1,15 @@
 // The Bearer check of every authenticated route (DESIGN §6). Signature and claims first (no
-// database work for garbage), then the database on every request — no cache — so a revocation
-// on one API process is seen by the next request on any other: the token must be a recorded,
-// unrevoked, unexpired access token with the same hash, its jti not blacklisted, its session live
-// and its user active.
-import { ErrorCode } from '@secureaccess/shared/contract';
+// database work for garbage), then ONE query on every request — no cache — so a revocation on one
+// API process is seen by the next request on any other: the token must be a recorded, unrevoked,
+// unexpired access token with the same hash, its jti not blacklisted, its session live and its
+// user active. The principal carries the user as that query read it (PrincipalUser).
+import { ErrorCode, type Role } from '@secureaccess/shared/contract';
 import type { Request } from 'express';
-import type { Database } from '../../db';
+import { readDate, readOptionalDate, selectRows, type Database } from '../../db';
 import { AppError } from '../../http/app-error';
-import type { Authenticator, Principal } from '../../http/route';
+import type { Authenticator, Principal, PrincipalUser } from '../../http/route';
 import type { AppContext } from '../types';
-import { isSessionLive, sessionPolicy, type SessionPolicy } from '../sessions/session-service';
+import { sessionPolicy, type SessionPolicy } from '../sessions/session-service';
 import { checkAccessToken, type AccessTokenClaims } from './access-tokens';
 import { constantTimeEqualText, sha256Hex } from './token-crypto';
 
@@ -22,6 +22,27 @@ function unauthorized(message: string, error: 'invalid_request' | 'invalid_token
   });
 }
 
+// One round trip: the token row joined to its session and user, the blacklist and the enabled MFA
+// row. Every condition the request depends on is in the WHERE clause, so an answer means: the
+// token is recorded as an unrevoked, unexpired access token of this session and user, its jti is
+// not blacklisted, the session is live (the conditions of liveSessionWhere: active, before its
+// absolute expiry, active within the idle limit) and the user is active. The hash is compared
+// after, in constant time. Indexes: jwt_tokens.jti, jwt_blacklist.jti, the primary keys, user_mfa.user_id.
+const principalSql = `
+SELECT t.id AS token_id, t.token_hash, s.id AS session_id,
+       u.id AS user_id, u.uuid AS user_uuid, u.email, u.first_name, u.last_name, u.role, u.status,
+       u.created_at, u.last_login_at, u.last_login_ip, u.password_changed_at, u.failed_login_attempts,
+       m.id AS mfa_id
+  FROM jwt_tokens t
+  JOIN user_sessions s ON s.id = t.session_id AND s.user_id = t.user_id
+  JOIN users u ON u.id = t.user_id
+  LEFT JOIN jwt_blacklist b ON b.jti = t.jti
+  LEFT JOIN user_mfa m ON m.user_id = u.id AND m.enabled_at IS NOT NULL
+ WHERE t.jti = :jti AND t.token_type = 'access' AND t.revoked = :no AND t.expires_at > :now
+   AND b.id IS NULL
+   AND s.uuid = :sid AND s.is_active = :yes AND s.expires_at > :now AND s.last_activity_at > :idleCutoff
+   AND u.uuid = :sub AND u.status = 'active'`;
+
 /** The principal of a token whose signature and claims are valid, or null if the database says no. */
 export async function loadPrincipal(
   db: Database,
@@ -30,34 +51,40 @@ export async function loadPrincipal(
   claims: AccessTokenClaims,
   now: Date,
 ): Promise<Principal | null> {
-  const { JwtToken, JwtBlacklist, UserSession, User } = db.models;
-  const row = await JwtToken.findOne({ where: { jti: claims.jti, tokenType: 'access' } });
-  if (
-    !row ||
-    row.revoked ||
-    row.expiresAt.getTime() <= now.getTime() ||
-    row.sessionId === null ||
-    row.sessionId === undefined ||
-    !constantTimeEqualText(row.tokenHash, sha256Hex(token))
-  ) {
-    return null;
-  }
-  const [blacklisted, session, user] = await Promise.all([
-    JwtBlacklist.count({ where: { jti: claims.jti } }),
-    UserSession.findByPk(row.sessionId),
-    User.findByPk(row.userId),
-  ]);
-  if (blacklisted > 0) return null;
-  if (!session || session.uuid !== claims.sid || !isSessionLive(session, now, policy)) return null;
-  if (!user || user.uuid !== claims.sub || user.status !== 'active') return null;
-  return {
-    userId: Number(user.id),
-    userUuid: user.uuid,
-    // The role as it is now, not as it was at issuance: a demotion applies at once.
-    role: user.role,
-    sessionId: Number(session.id),
+  const [row] = await selectRows(db, principalSql, {
     jti: claims.jti,
-    tokenId: Number(row.id),
+    sid: claims.sid,
+    sub: claims.sub,
+    now,
+    idleCutoff: new Date(now.getTime() - policy.idleMs),
+    no: false,
+    yes: true,
+  });
+  if (!row || !constantTimeEqualText(String(row.token_hash), sha256Hex(token))) return null;
+  const user: PrincipalUser = {
+    id: Number(row.user_id),
+    uuid: String(row.user_uuid),
+    email: String(row.email),
+    firstName: String(row.first_name),
+    lastName: String(row.last_name),
+    // The role as it is now, not as it was at issuance: a demotion applies at once.
+    role: row.role as Role,
+    status: 'active',
+    createdAt: readDate(row.created_at),
+    lastLoginAt: readOptionalDate(row.last_login_at),
+    lastLoginIp: row.last_login_ip === null ? null : String(row.last_login_ip),
+    passwordChangedAt: readOptionalDate(row.password_changed_at),
+    failedLoginAttempts: Number(row.failed_login_attempts),
+    mfaEnabled: row.mfa_id !== null && row.mfa_id !== undefined,
+  };
+  return {
+    userId: user.id,
+    userUuid: user.uuid,
+    role: user.role,
+    sessionId: Number(row.session_id),
+    jti: claims.jti,
+    tokenId: Number(row.token_id),
+    user,
   };
 }
 

@@ -14,7 +14,6 @@ import type { Database } from '../../db';
 import { AppError } from '../../http/app-error';
 import { appendAudit } from '../audit/audit-chain';
 import { clockOf, type RequestMeta } from './context';
-import { transactionWithRetry } from './transactions';
 
 /** Reasons that count toward the lock: someone tried a secret and it was wrong. */
 export const countedFailureReasons = ['invalid_credentials', 'invalid_mfa_code', 'invalid_recovery_code'] as const;
@@ -159,7 +158,7 @@ export async function recordFailedAttempt(
   const counted = (countedFailureReasons as readonly string[]).includes(reason);
   // The user's row first (see lockUserRow in transactions.ts), then the attempt, the counters and
   // the audit rows.
-  return transactionWithRetry(db, async (transaction) => {
+  return db.transaction(async (transaction) => {
     // By email, so that a known and an unknown identifier run the same statements (for the
     // unknown one it locks the gap where that email would be).
     await User.findOne({ where: { email: subject.identifier }, attributes: ['id'], transaction, lock: transaction.LOCK.UPDATE });

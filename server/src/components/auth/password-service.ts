@@ -8,6 +8,7 @@ import {
   type RecoveryKeyResponse,
   type changePasswordBodySchema,
   type recoveryKeyBodySchema,
+  type recoveryRegenerateBodySchema,
   type recoveryResetBodySchema,
 } from '@secureaccess/shared/contract';
 import type { Transaction } from 'sequelize';
@@ -29,11 +30,12 @@ import { clockOf, userAuditEntry, type AuthDeps, type RequestMeta } from './cont
 import { assertNotLocked, lockoutPolicy, recordFailedAttempt, recordSuccessfulAttempt } from './lockout';
 import { hashAuthHash, verifyAgainstDummy, verifyAuthHash } from './password-hash';
 import { assertWithinRateLimit } from './rate-limit';
-import { lockUserRow, transactionWithRetry } from './transactions';
+import { lockUserRow } from './transactions';
 
 type ChangePasswordInput = z.output<typeof changePasswordBodySchema>;
 type RecoveryKeyInput = z.output<typeof recoveryKeyBodySchema>;
 type RecoveryResetInput = z.output<typeof recoveryResetBodySchema>;
+type RecoveryRegenerateInput = z.output<typeof recoveryRegenerateBodySchema>;
 
 /** A new master password may not be any of this many most recent ones (the current one included). */
 export const passwordHistoryDepth = 5;
@@ -128,20 +130,63 @@ async function storeNewPassword(db: Database, user: User, next: NewPassword, now
   return keyVersion;
 }
 
-/** POST /auth/password. */
-export async function changePassword(deps: AuthDeps, principal: Principal, body: ChangePasswordInput, meta: RequestMeta): Promise<void> {
+/** Retires the active recovery row and stores the new one (its own version), inside the caller's transaction. */
+async function storeNewRecoveryKey(
+  db: Database,
+  user: User,
+  wrappedUserKey: Envelope,
+  authHash: string,
+  now: Date,
+  transaction: Transaction,
+): Promise<number> {
+  const { EncryptionKey } = db.models;
+  await EncryptionKey.update({ isActive: false, rotatedAt: now }, { where: { userId: user.id, purpose: 'recovery', isActive: true }, transaction });
+  const last = (await EncryptionKey.max<number, EncryptionKey>('keyVersion', {
+    where: { userId: user.id, purpose: 'recovery' },
+    transaction,
+  })) as number | null;
+  const keyVersion = Number(last ?? 0) + 1;
+  await EncryptionKey.create(
+    {
+      userId: user.id,
+      purpose: 'recovery',
+      wrappedUserKey: JSON.stringify(wrappedUserKey),
+      kdfAlgorithm: recoveryKdf.algorithm,
+      kdfParams: recoveryKdf,
+      kdfSalt: '',
+      keyVersion,
+      authHash,
+      createdAt: now,
+    },
+    { transaction },
+  );
+  return keyVersion;
+}
+
+/**
+ * The signed-in user, once `currentAuthHash` proves the master password. A stolen access token
+ * must not become an unlimited oracle for it: failures count toward the login lockout.
+ */
+async function verifyCurrentPassword(deps: AuthDeps, principal: Principal, currentAuthHash: string, action: string, meta: RequestMeta): Promise<User> {
   const { db, config } = deps;
   const policy = lockoutPolicy(config);
   const user = await db.models.User.findByPk(principal.userId);
   if (!user) throw invalidCredentials();
   const subject = subjectOf(user.email, user);
-  const audit = { action: 'auth.password_change', jwtTokenId: principal.tokenId };
-  // A stolen access token must not become an unlimited oracle for the master password.
+  const audit = { action, jwtTokenId: principal.tokenId };
   await assertNotLocked(db, policy, subject, audit, meta);
-  if (!(await verifyAuthHash(user.masterPasswordHash, body.currentAuthHash))) {
+  if (!(await verifyAuthHash(user.masterPasswordHash, currentAuthHash))) {
     await recordFailedAttempt(db, policy, subject, 'invalid_credentials', audit, meta);
     throw invalidCredentials();
   }
+  return user;
+}
+
+/** POST /auth/password. */
+export async function changePassword(deps: AuthDeps, principal: Principal, body: ChangePasswordInput, meta: RequestMeta): Promise<void> {
+  const { db } = deps;
+  const user = await verifyCurrentPassword(deps, principal, body.currentAuthHash, 'auth.password_change', meta);
+  const subject = subjectOf(user.email, user);
   const kdf = assertAcceptableKdf(body.newKdf ?? user.kdfParams, body.newSalt ?? user.kdfSalt);
   const salt = body.newSalt ?? user.kdfSalt;
   const masterKey = await findActiveKey(db, user.id, 'master');
@@ -219,7 +264,7 @@ async function verifyRecoveryProof(
 export async function releaseRecoveryKey(deps: AuthDeps, body: RecoveryKeyInput, meta: RequestMeta): Promise<RecoveryKeyResponse> {
   const { db } = deps;
   const { user, recoveryKey } = await verifyRecoveryProof(deps, body.email, body.recoveryAuthHash, 'auth.recovery_key', meta);
-  await transactionWithRetry(db, async (transaction) => {
+  await db.transaction(async (transaction) => {
     await lockUserRow(db, Number(user.id), transaction);
     await recordSuccessfulAttempt(db, subjectOf(body.email, user), meta, transaction);
     await appendAudit(
@@ -247,35 +292,13 @@ export async function resetWithRecoveryCode(deps: AuthDeps, body: RecoveryResetI
   ]);
 
   await db.transaction(async (transaction) => {
-    const { User, EncryptionKey } = db.models;
-    const current = await User.findByPk(user.id, { transaction, lock: transaction.LOCK.UPDATE });
+    const current = await db.models.User.findByPk(user.id, { transaction, lock: transaction.LOCK.UPDATE });
     if (!current || current.masterPasswordHash !== user.masterPasswordHash) {
       throw new AppError(ErrorCode.conflict, 409, 'The master password was changed meanwhile; start again');
     }
     await storeNewPassword(db, current, { hash, kdf, salt: body.newSalt, wrappedUserKey: body.newWrappedUserKey }, meta.now, transaction);
     if (body.newRecovery && newRecoveryHash) {
-      await EncryptionKey.update(
-        { isActive: false, rotatedAt: meta.now },
-        { where: { userId: user.id, purpose: 'recovery', isActive: true }, transaction },
-      );
-      const last = (await EncryptionKey.max<number, EncryptionKey>('keyVersion', {
-        where: { userId: user.id, purpose: 'recovery' },
-        transaction,
-      })) as number | null;
-      await EncryptionKey.create(
-        {
-          userId: user.id,
-          purpose: 'recovery',
-          wrappedUserKey: JSON.stringify(body.newRecovery.wrappedUserKey),
-          kdfAlgorithm: recoveryKdf.algorithm,
-          kdfParams: recoveryKdf,
-          kdfSalt: '',
-          keyVersion: Number(last ?? 0) + 1,
-          authHash: newRecoveryHash,
-          createdAt: meta.now,
-        },
-        { transaction },
-      );
+      await storeNewRecoveryKey(db, user, body.newRecovery.wrappedUserKey, newRecoveryHash, meta.now, transaction);
     }
     const revoked = await invalidateAllSessions(
       db,
@@ -292,6 +315,26 @@ export async function resetWithRecoveryCode(deps: AuthDeps, body: RecoveryResetI
           sessionsRevoked: revoked.length,
         },
       }),
+      { transaction, clock: clockOf(meta) },
+    );
+  });
+}
+
+/** POST /auth/recovery/regenerate: a new recovery code for the signed-in user; the old one stops working. */
+export async function regenerateRecoveryCode(deps: AuthDeps, principal: Principal, body: RecoveryRegenerateInput, meta: RequestMeta): Promise<void> {
+  const { db } = deps;
+  const user = await verifyCurrentPassword(deps, principal, body.currentAuthHash, 'auth.recovery_regenerate', meta);
+  const masterKey = await findActiveKey(db, user.id, 'master');
+  if (!masterKey) throw new Error(`user ${user.id} has no active master key`);
+  if (body.recovery.wrappedUserKey.kid !== userKeyVersion(masterKey)) throw keyVersionMismatch('recovery.wrappedUserKey.kid');
+  const hash = await hashAuthHash(body.recovery.authHash);
+  await db.transaction(async (transaction) => {
+    await lockUserRow(db, Number(user.id), transaction);
+    const recoveryRowVersion = await storeNewRecoveryKey(db, user, body.recovery.wrappedUserKey, hash, meta.now, transaction);
+    await recordSuccessfulAttempt(db, subjectOf(user.email, user), meta, transaction);
+    await appendAudit(
+      db,
+      userAuditEntry(user, 'auth.recovery_regenerated', meta, { jwtTokenId: principal.tokenId, details: { recoveryRowVersion } }),
       { transaction, clock: clockOf(meta) },
     );
   });

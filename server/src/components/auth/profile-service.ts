@@ -10,11 +10,10 @@ import {
 } from '@secureaccess/shared/contract';
 import { UniqueConstraintError } from 'sequelize';
 import type { z } from 'zod';
-import type { Database, User } from '../../db';
+import type { Database } from '../../db';
 import { AppError } from '../../http/app-error';
-import type { Principal } from '../../http/route';
+import type { Principal, PrincipalUser } from '../../http/route';
 import { appendAudit } from '../audit/audit-chain';
-import { findEnabledMfa } from '../mfa/mfa-service';
 import { toUserSummary } from './auth-service';
 import { clockOf, type RequestMeta } from './context';
 
@@ -36,21 +35,21 @@ export const defaultPreferences: Preferences = {
   clipboardClearSeconds: 30,
   notifications: { offerSave: true, offerUpdate: true, securityAlerts: true },
   theme: 'system',
+  language: 'auto',
   rememberMeByDefault: true,
 };
 
-async function loadUser(db: Database, principal: Principal): Promise<User> {
-  const user = await db.models.User.findByPk(principal.userId);
-  if (!user) throw new AppError(ErrorCode.unauthorized, 401, 'The user no longer exists');
-  return user;
-}
+/** What toProfile reads: the principal's user, or a freshly written row plus the MFA state. */
+type ProfileSource = Pick<
+  PrincipalUser,
+  'uuid' | 'email' | 'firstName' | 'lastName' | 'role' | 'status' | 'createdAt' | 'lastLoginAt' | 'lastLoginIp' | 'passwordChangedAt' | 'failedLoginAttempts' | 'mfaEnabled'
+>;
 
-async function toProfile(db: Database, user: User): Promise<Profile> {
-  const mfa = await findEnabledMfa(db, user.id);
+function toProfile(user: ProfileSource): Profile {
   return {
     ...toUserSummary(user),
     status: user.status,
-    mfaEnabled: mfa !== null,
+    mfaEnabled: user.mfaEnabled,
     createdAt: user.createdAt.toISOString(),
     lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
     lastLoginIp: user.lastLoginIp ?? null,
@@ -59,8 +58,9 @@ async function toProfile(db: Database, user: User): Promise<Profile> {
   };
 }
 
-export async function getProfile(db: Database, principal: Principal): Promise<Profile> {
-  return toProfile(db, await loadUser(db, principal));
+/** GET /me: the authenticator's query already read everything the profile shows. */
+export function getProfile(principal: Principal): Profile {
+  return toProfile(principal.user);
 }
 
 export async function updateProfile(db: Database, principal: Principal, body: UpdateProfileInput, meta: RequestMeta): Promise<Profile> {
@@ -91,7 +91,13 @@ export async function updateProfile(db: Database, principal: Principal, body: Up
     );
     return current;
   });
-  return toProfile(db, user);
+  return toProfile({
+    ...principal.user,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    role: user.role,
+    failedLoginAttempts: Number(user.failedLoginAttempts),
+  });
 }
 
 /** The stored preferences, with defaults for anything missing or no longer valid. */
@@ -104,6 +110,7 @@ export async function getPreferences(db: Database, principal: Principal): Promis
     clipboardClearSeconds: Number(row.clipboardClearSeconds),
     notifications: { ...defaultPreferences.notifications, ...(row.notifications ?? {}) },
     theme: row.theme,
+    language: row.language,
     rememberMeByDefault: Boolean(row.rememberMeByDefault),
   };
   const parsed = preferencesSchema.safeParse(stored);
@@ -118,6 +125,7 @@ export async function putPreferences(db: Database, principal: Principal, prefere
     clipboardClearSeconds: preferences.clipboardClearSeconds,
     notifications: preferences.notifications,
     theme: preferences.theme,
+    language: preferences.language,
     rememberMeByDefault: preferences.rememberMeByDefault,
   };
   const save = () =>

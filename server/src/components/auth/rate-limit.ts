@@ -45,7 +45,8 @@ export async function consumeRateLimit(
         'ON DUPLICATE KEY UPDATE count = count + 1'
       : 'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ' +
         'ON CONFLICT (bucket_key, window_start) DO UPDATE SET count = count + 1';
-  await db.sequelize.query(upsert, { replacements });
+  // One hot row per IP and window: on Galera, increments through two nodes conflict at commit.
+  await db.retryingConflicts(() => db.sequelize.query(upsert, { replacements }));
   const rows = await db.sequelize.query<{ count: number }>(
     'SELECT count FROM rate_limits WHERE bucket_key = :key AND window_start = :start',
     { replacements, type: QueryTypes.SELECT },

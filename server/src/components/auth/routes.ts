@@ -5,7 +5,7 @@ import type { AppContext, Component } from '../types';
 import { login, logout, logoutAll, prelogin, register } from './auth-service';
 import { createAuthenticator } from './authenticator';
 import type { RequestMeta } from './context';
-import { changePassword, releaseRecoveryKey, resetWithRecoveryCode } from './password-service';
+import { changePassword, regenerateRecoveryCode, releaseRecoveryKey, resetWithRecoveryCode } from './password-service';
 import { getPreferences, getProfile, putPreferences, updateProfile } from './profile-service';
 import { rotateRefreshToken } from './token-service';
 
@@ -50,7 +50,11 @@ function registerRoutes(router: ApiRouter, deps: AppContext): void {
     await resetWithRecoveryCode(deps, body, metaOf(ctx));
     return { status: 204 };
   });
-  mountRoute(router, routes.getMe, async (_input, ctx) => ({ status: 200, body: { user: await getProfile(deps.db, ctx.principal) } }));
+  mountRoute(router, routes.recoveryRegenerate, async ({ body }, ctx) => {
+    await regenerateRecoveryCode(deps, ctx.principal, body, metaOf(ctx));
+    return { status: 204 };
+  });
+  mountRoute(router, routes.getMe, async (_input, ctx) => ({ status: 200, body: { user: getProfile(ctx.principal) } }));
   mountRoute(router, routes.updateMe, async ({ body }, ctx) => ({
     status: 200,
     body: { user: await updateProfile(deps.db, ctx.principal, body, metaOf(ctx)) },

@@ -19,7 +19,7 @@ import { signAccessToken, type AccessTokenSettings } from './access-tokens';
 import { clockOf, type AuthDeps, type RequestMeta } from './context';
 import { assertWithinRateLimit } from './rate-limit';
 import { decryptSuccessor, encryptSuccessor, generateRefreshToken, sha256Hex } from './token-crypto';
-import { lockUserRow, transactionWithRetry } from './transactions';
+import { lockAndReadUser } from './transactions';
 
 export function accessTokenSettings(deps: Pick<AuthDeps, 'config'>): AccessTokenSettings {
   const { auth } = deps.config;
@@ -113,25 +113,24 @@ export async function rotateRefreshToken(deps: AuthDeps, refreshToken: string, m
   const policy = sessionPolicy(config);
   const reuseIntervalMs = config.auth.refreshReuseIntervalSeconds * 1000;
   const tokenHash = sha256Hex(refreshToken);
-  const { JwtToken, UserSession, User } = db.models;
+  const { JwtToken, UserSession } = db.models;
 
   // Whose token it is, read without a lock: the transaction locks the user's row first (see
   // lockUserRow), then the presented token's row.
   const owner = await JwtToken.findOne({ where: { tokenHash, tokenType: 'refresh' }, attributes: ['userId'] });
   if (!owner) throw invalidRefreshToken();
 
-  const outcome = await transactionWithRetry<RotationOutcome>(db, async (transaction) => {
-    await lockUserRow(db, Number(owner.userId), transaction);
+  const outcome = await db.transaction<RotationOutcome>(async (transaction) => {
+    // The user's row lock and what rotation needs of the user, in one statement.
+    const user = await lockAndReadUser(db, Number(owner.userId), transaction);
     const presented = await JwtToken.findOne({
       where: { tokenHash, tokenType: 'refresh' },
       transaction,
       lock: transaction.LOCK.UPDATE,
     });
     if (!presented || presented.revoked || presented.expiresAt.getTime() <= now.getTime()) return { kind: 'invalid' };
-    const [session, user] = await Promise.all([
-      UserSession.findByPk(presented.sessionId!, { transaction }),
-      User.findByPk(presented.userId, { transaction }),
-    ]);
+    const session = await UserSession.findByPk(presented.sessionId!, { transaction });
+    if (Number(presented.userId) !== Number(owner.userId)) return { kind: 'invalid' };
     if (!session || !isSessionLive(session, now, policy) || !user || user.status !== 'active') return { kind: 'invalid' };
 
     const audit = (action: string, success: boolean, jwtTokenId: number | null, details: Record<string, unknown>) =>
@@ -149,7 +148,8 @@ export async function rotateRefreshToken(deps: AuthDeps, refreshToken: string, m
           userAgent: meta.userAgent,
           details,
         },
-        { transaction, clock: clockOf(meta) },
+        // The user's row is locked above: the audit append need not take its shared lock too.
+        { transaction, clock: clockOf(meta), userRowLocked: true },
       );
 
     if (presented.usedAt === null) {

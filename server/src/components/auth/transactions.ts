@@ -1,30 +1,5 @@
 import type { Transaction } from 'sequelize';
-import type { Database } from '../../db';
-
-/** MySQL picks a deadlock victim or times out a lock wait; the whole transaction can simply run again. */
-function isRetryableLockError(error: unknown): boolean {
-  const cause = (error as { parent?: { code?: string }; original?: { code?: string } } | null) ?? {};
-  const code = cause.parent?.code ?? cause.original?.code;
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
-}
-
-/**
- * db.transaction, run again (up to `attempts` times) when MySQL rolled it back as a deadlock
- * victim. `work` must be safe to repeat: it starts from a rolled-back state each time.
- */
-export async function transactionWithRetry<T>(
-  db: Database,
-  work: (transaction: Transaction) => Promise<T>,
-  attempts = 3,
-): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await db.transaction(work);
-    } catch (error) {
-      if (attempt >= attempts || !isRetryableLockError(error)) throw error;
-    }
-  }
-}
+import type { Database, User } from '../../db';
 
 /**
  * Takes the user's row lock (FOR UPDATE on MySQL; SQLite has one writer anyway). Every auth,
@@ -36,4 +11,13 @@ export async function transactionWithRetry<T>(
  */
 export async function lockUserRow(db: Database, userId: number, transaction: Transaction): Promise<void> {
   await db.models.User.findByPk(userId, { attributes: ['id'], transaction, lock: transaction.LOCK.UPDATE });
+}
+
+/** lockUserRow that also reads what the caller needs of the user, in the same statement. */
+export async function lockAndReadUser(
+  db: Database,
+  userId: number,
+  transaction: Transaction,
+): Promise<Pick<User, 'id' | 'uuid' | 'role' | 'status'> | null> {
+  return db.models.User.findByPk(userId, { attributes: ['id', 'uuid', 'role', 'status'], transaction, lock: transaction.LOCK.UPDATE });
 }

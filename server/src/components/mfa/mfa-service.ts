@@ -7,12 +7,12 @@ import QRCode from 'qrcode';
 import { Op, type Transaction } from 'sequelize';
 import type { Database, User, UserMfa } from '../../db';
 import { AppError } from '../../http/app-error';
-import type { Principal } from '../../http/route';
+import type { Principal, PrincipalUser } from '../../http/route';
 import { appendAudit } from '../audit/audit-chain';
 import { clockOf, userAuditEntry, type AuthDeps, type RequestMeta } from '../auth/context';
 import { assertNotLocked, lockoutPolicy, recordFailedAttempt, type AttemptSubject } from '../auth/lockout';
 import { assertWithinRateLimit } from '../auth/rate-limit';
-import { lockUserRow, transactionWithRetry } from '../auth/transactions';
+import { lockUserRow } from '../auth/transactions';
 import { generateBackupCodes, hashBackupCode } from './backup-codes';
 import { generateTotpSecret, isTotpCode, matchTotpStep, openTotpSecret, sealTotpSecret, totpKeyUri } from './totp';
 
@@ -70,7 +70,7 @@ export async function verifySecondFactor(
 ): Promise<SecondFactor | null> {
   if (isTotpCode(code)) return (await consumeTotp(deps, user, mfa, code, meta.now)) ? 'totp' : null;
   if (!options.allowBackupCode || !(await consumeBackupCode(deps, user, code, meta.now))) return null;
-  await transactionWithRetry(deps.db, async (transaction) => {
+  await deps.db.transaction(async (transaction) => {
     await lockUserRow(deps.db, Number(user.id), transaction);
     const remaining = await deps.db.models.UserMfaBackupCode.count({ where: { userId: user.id, usedAt: null }, transaction });
     await appendAudit(
@@ -82,18 +82,15 @@ export async function verifySecondFactor(
   return 'backup_code';
 }
 
-async function loadUser(deps: AuthDeps, principal: Principal): Promise<User> {
-  const user = await deps.db.models.User.findByPk(principal.userId);
-  if (!user) throw new AppError(ErrorCode.unauthorized, 401, 'The user no longer exists');
-  return user;
-}
+/** What MFA needs of its user: the principal's (no second read of the user row). */
+type MfaUser = Pick<PrincipalUser, 'id' | 'uuid' | 'email'>;
 
-function subjectOf(user: User): AttemptSubject {
+function subjectOf(user: MfaUser): AttemptSubject {
   return { identifier: user.email, userId: Number(user.id), userUuid: user.uuid };
 }
 
 /** Rate limit and lockout in front of every MFA route that checks a code. */
-async function guardCodeCheck(deps: AuthDeps, user: User, principal: Principal, action: string, meta: RequestMeta): Promise<void> {
+async function guardCodeCheck(deps: AuthDeps, user: MfaUser, principal: Principal, action: string, meta: RequestMeta): Promise<void> {
   const { config } = deps;
   await assertWithinRateLimit(
     deps.db,
@@ -104,12 +101,12 @@ async function guardCodeCheck(deps: AuthDeps, user: User, principal: Principal, 
   await assertNotLocked(deps.db, lockoutPolicy(config), subjectOf(user), { action, jwtTokenId: principal.tokenId }, meta);
 }
 
-async function failCodeCheck(deps: AuthDeps, user: User, principal: Principal, action: string, meta: RequestMeta): Promise<never> {
+async function failCodeCheck(deps: AuthDeps, user: MfaUser, principal: Principal, action: string, meta: RequestMeta): Promise<never> {
   await recordFailedAttempt(deps.db, lockoutPolicy(deps.config), subjectOf(user), 'invalid_mfa_code', { action, jwtTokenId: principal.tokenId }, meta);
   throw invalidCode();
 }
 
-async function replaceBackupCodes(deps: AuthDeps, user: User, now: Date, transaction: Transaction): Promise<string[]> {
+async function replaceBackupCodes(deps: AuthDeps, user: MfaUser, now: Date, transaction: Transaction): Promise<string[]> {
   const { UserMfaBackupCode } = deps.db.models;
   const codes = generateBackupCodes();
   await UserMfaBackupCode.destroy({ where: { userId: user.id }, transaction });
@@ -122,10 +119,10 @@ async function replaceBackupCodes(deps: AuthDeps, user: User, now: Date, transac
 
 /** POST /mfa/totp/setup: a new pending secret (replacing an unconfirmed one), its URI and QR code. */
 export async function startTotpSetup(deps: AuthDeps, principal: Principal, meta: RequestMeta): Promise<TotpSetupResponse> {
-  const user = await loadUser(deps, principal);
+  const { user } = principal;
   const secret = generateTotpSecret();
   const sealed = sealTotpSecret(deps.secrets, user.uuid, secret);
-  await transactionWithRetry(deps.db, async (transaction) => {
+  await deps.db.transaction(async (transaction) => {
     await lockUserRow(deps.db, Number(user.id), transaction);
     const { UserMfa } = deps.db.models;
     const existing = await UserMfa.findOne({ where: { userId: user.id }, transaction, lock: transaction.LOCK.UPDATE });
@@ -144,7 +141,7 @@ export async function startTotpSetup(deps: AuthDeps, principal: Principal, meta:
 
 /** POST /mfa/totp/enable: confirms the pending secret with a current code; returns the backup codes once. */
 export async function enableTotp(deps: AuthDeps, principal: Principal, code: string, meta: RequestMeta): Promise<BackupCodesResponse> {
-  const user = await loadUser(deps, principal);
+  const { user } = principal;
   const { UserMfa } = deps.db.models;
   const pending = await UserMfa.findOne({ where: { userId: user.id } });
   if (!pending) throw new AppError(ErrorCode.mfaSetupRequired, 409, 'Start two-factor setup first');
@@ -152,7 +149,7 @@ export async function enableTotp(deps: AuthDeps, principal: Principal, code: str
   await guardCodeCheck(deps, user, principal, 'mfa.enable', meta);
   if (!(await consumeTotp(deps, user, pending, code, meta.now))) return failCodeCheck(deps, user, principal, 'mfa.enable', meta);
 
-  const backupCodes = await transactionWithRetry(deps.db, async (transaction) => {
+  const backupCodes = await deps.db.transaction(async (transaction) => {
     await lockUserRow(deps.db, Number(user.id), transaction);
     const [enabled] = await UserMfa.update({ enabledAt: meta.now }, { where: { id: pending.id, enabledAt: null }, transaction });
     if (enabled !== 1) throw new AppError(ErrorCode.mfaAlreadyEnabled, 409, 'Two-factor login is already on');
@@ -165,14 +162,14 @@ export async function enableTotp(deps: AuthDeps, principal: Principal, code: str
 
 /** POST /mfa/totp/disable: needs a current TOTP code or a backup code. */
 export async function disableTotp(deps: AuthDeps, principal: Principal, code: string, meta: RequestMeta): Promise<void> {
-  const user = await loadUser(deps, principal);
+  const { user } = principal;
   const mfa = await findEnabledMfa(deps.db, user.id);
   if (!mfa) throw new AppError(ErrorCode.mfaNotEnabled, 409, 'Two-factor login is off');
   await guardCodeCheck(deps, user, principal, 'mfa.disable', meta);
   const factor = await verifySecondFactor(deps, user, mfa, code, meta, { allowBackupCode: true, jwtTokenId: principal.tokenId });
   if (!factor) return failCodeCheck(deps, user, principal, 'mfa.disable', meta);
 
-  await transactionWithRetry(deps.db, async (transaction) => {
+  await deps.db.transaction(async (transaction) => {
     await lockUserRow(deps.db, Number(user.id), transaction);
     await deps.db.models.UserMfaBackupCode.destroy({ where: { userId: user.id }, transaction });
     await deps.db.models.UserMfa.destroy({ where: { userId: user.id }, transaction });
@@ -187,14 +184,14 @@ export async function regenerateBackupCodes(
   code: string,
   meta: RequestMeta,
 ): Promise<BackupCodesResponse> {
-  const user = await loadUser(deps, principal);
+  const { user } = principal;
   const mfa = await findEnabledMfa(deps.db, user.id);
   if (!mfa) throw new AppError(ErrorCode.mfaNotEnabled, 409, 'Two-factor login is off');
   await guardCodeCheck(deps, user, principal, 'mfa.regenerate_backup_codes', meta);
   const factor = await verifySecondFactor(deps, user, mfa, code, meta, { allowBackupCode: false });
   if (!factor) return failCodeCheck(deps, user, principal, 'mfa.regenerate_backup_codes', meta);
 
-  const backupCodes = await transactionWithRetry(deps.db, async (transaction) => {
+  const backupCodes = await deps.db.transaction(async (transaction) => {
     await lockUserRow(deps.db, Number(user.id), transaction);
     const codes = await replaceBackupCodes(deps, user, meta.now, transaction);
     await appendAudit(deps.db, userAuditEntry(user, 'mfa.backup_codes_regenerated', meta, { jwtTokenId: principal.tokenId }), { transaction, clock: clockOf(meta) });

@@ -11,7 +11,7 @@ import { AppError } from '../../http/app-error';
 import type { Principal } from '../../http/route';
 import { appendAudit } from '../audit/audit-chain';
 import { clockOf, secondsPerDay, type RequestMeta } from '../auth/context';
-import { lockUserRow, transactionWithRetry } from '../auth/transactions';
+import { lockUserRow } from '../auth/transactions';
 
 export interface SessionPolicy {
   idleMs: number;
@@ -236,7 +236,7 @@ export async function invalidateAllSessions(
   };
   return options.transaction
     ? work(options.transaction)
-    : transactionWithRetry(db, async (transaction) => {
+    : db.transaction(async (transaction) => {
         await lockUserRow(db, userId, transaction);
         return work(transaction);
       });
@@ -258,7 +258,7 @@ export async function revokeOwnSession(
   };
   return transaction
     ? work(transaction)
-    : transactionWithRetry(db, async (t) => {
+    : db.transaction(async (t) => {
         await lockUserRow(db, principal.userId, t);
         return work(t);
       });

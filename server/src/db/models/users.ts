@@ -111,6 +111,7 @@ export class UserPreference extends Model<
   declare clipboardClearSeconds: CreationOptional<number>;
   declare notifications: CreationOptional<Record<string, unknown> | null>;
   declare theme: CreationOptional<string>;
+  declare language: CreationOptional<string>;
   declare rememberMeByDefault: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -124,6 +125,7 @@ export const userPreferenceAttributes: ModelAttributes<UserPreference> = {
   clipboardClearSeconds: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 30 },
   notifications: json('notifications'),
   theme: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'system' },
+  language: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'auto' },
   rememberMeByDefault: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
   createdAt: date(false),
   updatedAt: date(false),

@@ -4,9 +4,19 @@ import {
   type CreationOptional,
   type InferAttributes,
   type InferCreationAttributes,
+  type ModelAttributeColumnOptions,
   type ModelAttributes,
   type NonAttribute,
 } from 'sequelize';
+import {
+  legacyPlaintextFields,
+  secretFieldSpecs,
+  secretFields,
+  type LegacyPlaintextField,
+  type OptionalSecretField,
+  type RequiredSecretField,
+  type SecretField,
+} from '@secureaccess/shared/contract';
 import { date, id, json } from './attributes';
 
 export type MatchStrategy = 'base_domain' | 'host' | 'starts_with' | 'exact' | 'regex' | 'never';
@@ -51,6 +61,37 @@ export const applicationAttributes: ModelAttributes<Application> = {
   updatedAt: date(false),
 };
 
+/** The model attribute of a secret field's column: `username` → `encryptedUsername` (`encrypted_username`). */
+export type EncryptedColumn<F extends SecretField = SecretField> = `encrypted${Capitalize<F>}`;
+
+export function encryptedColumn<F extends SecretField>(field: F): EncryptedColumn<F> {
+  return `encrypted${field[0]!.toUpperCase()}${field.slice(1)}` as EncryptedColumn<F>;
+}
+
+/** The plaintext column protocol v1 kept for a field: `url` → `legacyUrl` (`legacy_url`). */
+export type LegacyColumn<F extends LegacyPlaintextField = LegacyPlaintextField> = `legacy${Capitalize<F>}`;
+
+export function legacyColumn<F extends LegacyPlaintextField>(field: F): LegacyColumn<F> {
+  return `legacy${field[0]!.toUpperCase()}${field.slice(1)}` as LegacyColumn<F>;
+}
+
+/** One column per secret field, declared from the contract's list: envelope JSON text. */
+type EncryptedColumns = { [F in RequiredSecretField as EncryptedColumn<F>]: string } & {
+  [F in OptionalSecretField as EncryptedColumn<F>]: CreationOptional<string | null>;
+};
+type LegacyColumns = { [F in LegacyPlaintextField as LegacyColumn<F>]: CreationOptional<string | null> };
+
+function columnsOf<F extends string, C extends string>(
+  fields: readonly F[],
+  column: (field: F) => C,
+  options: (field: F) => ModelAttributeColumnOptions,
+): Record<C, ModelAttributeColumnOptions> {
+  return Object.fromEntries(fields.map((field) => [column(field), options(field)])) as Record<C, ModelAttributeColumnOptions>;
+}
+
+// Declaration merging: the class gets one attribute per secret field without naming them.
+export interface StoredAccount extends EncryptedColumns, LegacyColumns {}
+
 export class StoredAccount extends Model<
   InferAttributes<StoredAccount>,
   InferCreationAttributes<StoredAccount>
@@ -59,12 +100,6 @@ export class StoredAccount extends Model<
   declare uuid: string;
   declare userId: number;
   declare applicationId: CreationOptional<number | null>;
-  declare url: CreationOptional<string | null>;
-  declare folder: CreationOptional<string | null>;
-  /** Envelope JSON text (DESIGN §5); the server checks its shape only. */
-  declare encryptedUsername: string;
-  declare encryptedPassword: string;
-  declare encryptedNotes: CreationOptional<string | null>;
   declare revision: CreationOptional<number>;
   /** Next value of users.vault_change_seq, taken in the same transaction (delta sync). */
   declare changeSeq: number;
@@ -81,11 +116,10 @@ export const storedAccountAttributes: ModelAttributes<StoredAccount> = {
   uuid: { type: DataTypes.CHAR(36), allowNull: false },
   userId: { type: DataTypes.BIGINT, allowNull: false },
   applicationId: { type: DataTypes.BIGINT, allowNull: true },
-  url: { type: DataTypes.STRING(2048), allowNull: true },
-  folder: { type: DataTypes.TEXT, allowNull: true },
-  encryptedUsername: { type: DataTypes.TEXT, allowNull: false },
-  encryptedPassword: { type: DataTypes.TEXT, allowNull: false },
-  encryptedNotes: { type: DataTypes.TEXT, allowNull: true },
+  // Envelope JSON text (DESIGN §5); the server checks its shape only.
+  ...columnsOf(secretFields, encryptedColumn, (field) => ({ type: DataTypes.TEXT, allowNull: !secretFieldSpecs[field].required })),
+  // Protocol v1's plaintext url/folder, until the owner's client re-encrypts them (v1.1).
+  ...columnsOf(legacyPlaintextFields, legacyColumn, () => ({ type: DataTypes.TEXT, allowNull: true })),
   revision: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
   changeSeq: { type: DataTypes.BIGINT, allowNull: false },
   createdAt: date(false),

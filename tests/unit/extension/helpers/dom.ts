@@ -3,7 +3,7 @@
 // inside shadow roots.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LayoutEnv, Rect } from '@ext/utils/forms/visibility';
+import type { FillLayoutEnv, LayoutEnv, Rect } from '@ext/utils/forms/visibility';
 
 const fixturesDir = join(__dirname, '..', '..', '..', 'fixtures', 'forms');
 
@@ -94,4 +94,43 @@ export const fakeLayout: LayoutEnv = {
   },
   getComputedStyle: (el) => el.ownerDocument.defaultView!.getComputedStyle(el),
   getDocumentArea: () => ({ scrollX: 0, scrollY: 0, width: 1280, height: 4000 }),
+};
+
+const fieldTags = ['input', 'textarea', 'select', 'button'];
+
+function fieldIndex(el: Element): number {
+  const all = Array.from(el.ownerDocument.querySelectorAll(fieldTags.join(',')));
+  return Math.max(0, all.indexOf(el));
+}
+
+/**
+ * fakeLayout for the fill-time check, which also hit-tests: fields are stacked 40 px apart (the
+ * n-th field of the document at top + 40·n) so each is alone at its centre, the viewport is
+ * 1280×800, and `elementsFromPoint` answers, topmost first, the positioned elements (inline
+ * `position: absolute|fixed`, without `pointer-events: none`) containing the point, later in the
+ * document on top, then the fields there.
+ */
+export const fakeFillLayout: FillLayoutEnv = {
+  ...fakeLayout,
+  getRect(el) {
+    const rect = fakeLayout.getRect(el);
+    return fieldTags.includes(el.localName) ? { ...rect, top: rect.top + 40 * fieldIndex(el) } : rect;
+  },
+  elementsFromPoint(root, x, y) {
+    const contains = (el: Element) => {
+      const r = fakeFillLayout.getRect(el);
+      return x >= r.left && x < r.left + r.width && y >= r.top && y < r.top + r.height;
+    };
+    const all = Array.from(root.querySelectorAll('*'));
+    const overlays = all
+      .filter((el) => {
+        const style = (el as HTMLElement).style;
+        return ['absolute', 'fixed'].includes(style?.position) && style.pointerEvents !== 'none' && !fieldTags.includes(el.localName);
+      })
+      .filter(contains)
+      .reverse();
+    return [...overlays, ...all.filter((el) => fieldTags.includes(el.localName)).filter(contains)];
+  },
+  getViewport: () => ({ width: 1280, height: 800 }),
+  scrollIntoView: () => undefined,
 };

@@ -1,0 +1,1 @@
+export { accessMessageKey, accessMessageKeys, decideAccess, type AccessMessageKey, type AccessSubject } from './decide-access';

@@ -1,0 +1,33 @@
+// Preloaded into the API process by the benches (node --require): answers IPC messages with the
+// event-loop delay histogram and the RSS, so a bench can read the server's lag while it loads it.
+// Never loaded in production; it only reads, and only when asked.
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+
+if (typeof process.send === 'function') {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  let maxRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    maxRss = Math.max(maxRss, process.memoryUsage.rss());
+  }, 100);
+  sampler.unref();
+  process.on('message', (message) => {
+    if (message === 'probe:reset') {
+      histogram.reset();
+      maxRss = process.memoryUsage.rss();
+      process.send({ probe: 'reset' });
+    } else if (message === 'probe:read') {
+      const ms = (ns) => ns / 1e6;
+      process.send({
+        probe: 'read',
+        lagP50Ms: ms(histogram.percentile(50)),
+        lagP99Ms: ms(histogram.percentile(99)),
+        lagMaxMs: ms(histogram.max),
+        rssBytes: process.memoryUsage.rss(),
+        maxRssBytes: Math.max(maxRss, process.memoryUsage.rss()),
+      });
+    }
+  });
+  // The IPC channel must not keep a stopping server alive.
+  process.channel?.unref();
+}

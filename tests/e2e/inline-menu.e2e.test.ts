@@ -1,0 +1,117 @@
+import type { Page } from 'playwright-core';
+import { screenshot } from './support/browser';
+import { InlineMenu } from './support/inline-menu';
+import { PopupPage } from './support/popup-page';
+import { startSignedInWorld, type E2eWorld } from './support/session';
+
+// The inline menu by keyboard alone, unlocked in place, and surviving a stopped service worker.
+describe('inline menu: keyboard, unlock in place, worker restarts (real Chromium)', () => {
+  let world: E2eWorld;
+  const ada = { username: 'ada@example.com', password: 'S3cret-pass!ada' };
+
+  const url = (host: string, path: string) => world.pages.url(host, path);
+
+  async function openLogin(): Promise<Page> {
+    const page = await world.browser.context.newPage();
+    await page.goto(url('login.test', '/login.html'));
+    // The content script starts at document_idle and gives no signal: let it scan first.
+    await page.waitForTimeout(500);
+    return page;
+  }
+
+  async function values(page: Page): Promise<string[]> {
+    return Promise.all(['#username', '#password'].map((selector) => page.locator(selector).inputValue()));
+  }
+
+  async function popup(): Promise<PopupPage> {
+    const opened = new PopupPage(await world.browser.openPopup());
+    await opened.waitForPhase('unlocked', 60_000).catch(() => opened.waitForPhase('locked'));
+    return opened;
+  }
+
+  beforeAll(async () => {
+    world = await startSignedInWorld();
+    const p = await popup();
+    await p.addAccount({ url: url('login.test', '/'), ...ada });
+    await p.page.close();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  /** Tab to the username field, wait for the menu, then ArrowDown into it: keyboard only. */
+  async function focusMenuByKeyboard(page: Page): Promise<void> {
+    await page.keyboard.press('Tab');
+    const menu = await InlineMenu.of(page);
+    await menu.account(ada.username).waitFor();
+    // The menu ignores keys in its first 400 ms, like clicks.
+    await page.waitForTimeout(500);
+    await page.keyboard.press('ArrowDown');
+    await menu.frame.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'inline-account');
+  }
+
+  test('keyboard only: Tab to the field, ArrowDown into the menu, Enter fills', async () => {
+    const page = await openLogin();
+    await focusMenuByKeyboard(page);
+    await screenshot(page, 'inline-menu-keyboard');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (document.getElementById('password') as HTMLInputElement).value !== '');
+    expect(await values(page)).toEqual([ada.username, ada.password]);
+    await page.close();
+  });
+
+  test('keyboard only: Escape in the menu closes it and puts focus back on the field', async () => {
+    const page = await openLogin();
+    await focusMenuByKeyboard(page);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.querySelector('secureaccess-inline-ui') === null);
+    await page.waitForFunction(() => document.activeElement?.id === 'username');
+    expect(await values(page)).toEqual(['', '']);
+    await page.close();
+  });
+
+  test('when the worker is stopped between opening the menu and picking the account, the pick still fills', async () => {
+    const page = await openLogin();
+    await page.click('#username');
+    const menu = await InlineMenu.of(page);
+    await menu.account(ada.username).waitFor();
+    // Stop the extension's service worker the way Chrome does when it idles.
+    const cdp = await world.browser.context.newCDPSession(page);
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+    const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${world.browser.extensionId}/`));
+    expect(worker).toBeDefined();
+    await cdp.send('Target.closeTarget', { targetId: worker!.targetId });
+    // Stopped: its target is gone (the next message from the menu starts a new worker).
+    for (let i = 0; i < 50; i++) {
+      const now = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string }[] };
+      if (!now.targetInfos.some((t) => t.targetId === worker!.targetId)) break;
+      if (i === 49) throw new Error('the service worker did not stop');
+      await page.waitForTimeout(100);
+    }
+    await cdp.detach();
+    await menu.pick(ada.username);
+    await page.waitForFunction(() => (document.getElementById('password') as HTMLInputElement).value !== '');
+    expect(await values(page)).toEqual([ada.username, ada.password]);
+    await page.close();
+  });
+
+  test('when the vault is locked, the menu unlocks in place (master password typed in the extension frame) and then fills', async () => {
+    const p = await popup();
+    await p.lock();
+    await p.page.close();
+    const page = await openLogin();
+    await page.click('#username');
+    const menu = await InlineMenu.of(page);
+    await menu.unlockForm().waitFor();
+    await screenshot(page, 'inline-menu-unlock');
+    await menu.unlock(world.person.password);
+    // The KDF runs in the background (seconds under load) before the accounts are listed.
+    await menu.account(ada.username).waitFor({ timeout: 90_000 });
+    await menu.pick(ada.username);
+    await page.waitForFunction(() => (document.getElementById('password') as HTMLInputElement).value !== '');
+    expect(await values(page)).toEqual([ada.username, ada.password]);
+    // The master password never reached the page.
+    expect(await page.content()).not.toContain(world.person.password);
+    await page.close();
+  });
+});
