@@ -1,16 +1,7 @@
 import { Fragment, useState } from 'react';
 import { t } from '@/utils/i18n';
 import './account-security.css';
-
-/** Saves `text` as a file the browser downloads (no permission needed: a blob link). */
-function downloadText(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { downloadFile } from '@/utils/download';
 
 function CodeActions({ text, fileName, fileText, printable }: { text: string; fileName: string; fileText: string; printable: boolean }) {
   const [copied, setCopied] = useState(false);
@@ -30,7 +21,7 @@ function CodeActions({ text, fileName, fileText, printable }: { text: string; fi
         <button type="button" className="sa-btn sa-btn-small" onClick={() => void copy()}>
           {t('common.copy')}
         </button>
-        <button type="button" className="sa-btn sa-btn-small" onClick={() => downloadText(fileName, fileText)}>
+        <button type="button" className="sa-btn sa-btn-small" onClick={() => downloadFile(fileName, fileText, 'text/plain;charset=utf-8')}>
           {t('security.codes.download')}
         </button>
         {printable && (

@@ -136,13 +136,16 @@ async function measureScans(page: Page, runs: number) {
 async function measureMutations(page: Page, ms: number, withObserver: boolean) {
   return page.evaluate(
     ({ ms, withObserver }) =>
-      new Promise<{ longTasks: number[]; batches: { durationMs: number; scopes: number }[]; found: string[]; mutations: number }>((resolve) => {
+      new Promise<{ longTasks: number[]; batches: { durationMs: number; scopes: number }[]; found: string[]; mutations: number; layoutReads: number[] }>((resolve) => {
         const bench = (globalThis as unknown as { formBench: Bench }).formBench;
         const longTasks: number[] = [];
         const po = new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration)));
         po.observe({ type: 'longtask' });
         const controller = new AbortController();
         const batches: { durationMs: number; scopes: number }[] = [];
+        // Without the observer: one geometry read of the row just added, right after the mutation
+        // — the layout any detector pays to judge whether a new field is visible.
+        const layoutReads: number[] = [];
         const observer = withObserver
           ? bench.observeForms((_forms, _previous, stats) => {
               if (stats.incremental) batches.push({ durationMs: stats.durationMs, scopes: stats.scopes });
@@ -168,6 +171,11 @@ async function measureMutations(page: Page, ms: number, withObserver: boolean) {
             promo.innerHTML = '<h3>Stay in the loop</h3><input type="email" name="newsletter" placeholder="Email"><button>Subscribe</button>';
             document.getElementById('feed')!.prepend(promo);
           }
+          if (!withObserver) {
+            const started = performance.now();
+            add.lastElementChild?.querySelector('input')?.getBoundingClientRect();
+            layoutReads.push(performance.now() - started);
+          }
         };
         const timer = setInterval(mutate, 50);
         setTimeout(() => {
@@ -177,7 +185,7 @@ async function measureMutations(page: Page, ms: number, withObserver: boolean) {
             po.disconnect();
             controller.abort();
             const found = (observer?.forms ?? []).filter((f) => f.formKind === 'login').map((f) => f.passwordField?.id ?? '?');
-            resolve({ longTasks, batches, found, mutations: n });
+            resolve({ longTasks, batches, found, mutations: n, layoutReads });
           }, 1_500);
         }, ms);
       }),
@@ -223,6 +231,9 @@ async function main(): Promise<void> {
     console.log(`  batches                   ${batchTimes.length} (${scanned.length} with a field to rescan)`);
     console.log(`  per batch                 median ${fmt(median(batchTimes))}, min ${fmt(Math.min(...batchTimes))}, max ${fmt(Math.max(...batchTimes))}`);
     if (scanned.length > 0) console.log(`  per batch with a field    median ${fmt(median(scanned))}, min ${fmt(Math.min(...scanned))}, max ${fmt(Math.max(...scanned))}`);
+    const layout = floorRun.layoutReads;
+    console.log(`  layout floor per batch    median ${fmt(median(layout))}, min ${fmt(Math.min(...layout))} (one getBoundingClientRect of the added row after the same mutation, ${layout.length} reads)`);
+    if (scanned.length > 0) console.log(`                            per batch with a field ${(median(scanned) / median(layout)).toFixed(2)}x the layout floor (median)`);
     console.log(`  floor (same page, once)   ${fmt(median(scans.floors))} per full pass; per batch ratio ${(median(batchTimes) / median(scans.floors)).toFixed(3)}x`);
     console.log(`  long tasks > 50 ms        ${observed.longTasks.length} with the observer [${observed.longTasks.map((v) => v.toFixed(0)).join(' ')}], ${floorRun.longTasks.length} without (the page's own) [${floorRun.longTasks.map((v) => v.toFixed(0)).join(' ')}]`);
     console.log(`  found after the churn     ${observed.found.join(', ') || 'NOTHING'}`);

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { normalizeUrl } from '@secureaccess/shared/matcher';
 import { repoRoot } from './support/api-server';
 import { logInAs, type AdminSession } from './support/api-client';
-import { launchExtensionBrowser, screenshot, type ExtensionBrowser } from './support/browser';
+import { catchDownload, launchExtensionBrowser, screenshot, type ExtensionBrowser } from './support/browser';
 import { InlineMenu } from './support/inline-menu';
 import { PopupPage } from './support/popup-page';
 import { newPerson, startSignedInWorld, type E2eWorld } from './support/session';
@@ -58,7 +58,6 @@ describe('admin console: the application catalogue', () => {
     // The second profile: another person (the second to sign up, so an editor) saves a login for
     // login.test, which files it under a new catalogue application of that name.
     other = await launchExtensionBrowser();
-    await other.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     const popup = new PopupPage(await other.openPopup());
     await popup.waitForPhase('setup');
     await popup.setUpServer(world.api.url);
@@ -151,7 +150,7 @@ describe('admin console: the application catalogue', () => {
     await popup.page.getByRole('button', { name: 'Back' }).click();
     await popup.accountAction(otherAccount.username, 'Copy password');
     await popup.page.getByTestId('popup-message').getByText(/Password copied/).waitFor();
-    expect(await popup.page.evaluate(() => navigator.clipboard.readText())).toBe(otherAccount.password);
+    expect(await other.readClipboard(popup.page)).toBe(otherAccount.password);
     await popup.fill(otherAccount.username);
     await page.waitForFunction(() => (document.getElementById('password') as HTMLInputElement).value !== '');
     expect(await fieldValues(page)).toEqual([otherAccount.username, otherAccount.password]);
@@ -208,8 +207,8 @@ describe('admin console: the application catalogue', () => {
   test('when a CSV is exported, edited and imported, then new rows are added and changed rows updated; bulk decline then changes every selected one, each audited', async () => {
     await openConsole();
     await search('');
-    const [download] = await Promise.all([console_.waitForEvent('download'), console_.getByRole('button', { name: 'Export CSV' }).click()]);
-    const exported = readFileSync((await download.path())!, 'utf8');
+    const download = await catchDownload(world.browser.context, () => console_.getByRole('button', { name: 'Export CSV' }).click());
+    const exported = readFileSync(download.path, 'utf8');
     expect(exported.split('\r\n')[0]).toBe('\uFEFFid,name,url,match_strategy,match_patterns,is_active,access,access_granted_value,access_declined_value');
     const loginLine = exported.split('\r\n').find((line) => line.includes(',login.test,'))!;
     expect(loginLine).toContain(declinedValue);

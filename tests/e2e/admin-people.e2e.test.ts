@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { defaultKdfParams, type RegisterBody } from '@secureaccess/shared/contract';
 import { deriveKeys, encodeBase64, generateUserKey, initialKeyVersion, makeRecoveryKit, randomBytes, wrapUserKey } from '@secureaccess/shared/crypto';
 import { makeRegistration } from '../helpers/auth';
-import { launchExtensionBrowser, screenshot, type ExtensionBrowser } from './support/browser';
+import { catchDownload, launchExtensionBrowser, screenshot, type ExtensionBrowser } from './support/browser';
 import { logInAs, type AdminSession } from './support/api-client';
 import { PopupPage } from './support/popup-page';
 import { startSignedInWorld, type E2eWorld } from './support/session';
@@ -48,8 +48,7 @@ describe('admin console: users, audit log, organisation settings; activity for e
   };
   /** The dark theme, as the Preferences section leaves it after saving (storage.local `display`). */
   const setTheme = async (theme: 'light' | 'dark', language: 'en' | 'es' = 'en') => {
-    const sw = await world.browser.serviceWorker();
-    await sw.evaluate((value) => (globalThis as any).chrome.storage.local.set({ display: value }), { theme, language }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await world.browser.setStorage('local', { display: { theme, language } });
     await waitUntil(
       () => options.evaluate(() => [document.documentElement.dataset.theme, document.documentElement.lang]),
       ([current, lang]) => current === theme && lang === language,
@@ -188,17 +187,17 @@ describe('admin console: users, audit log, organisation settings; activity for e
     await setTheme('light');
     await options.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
 
-    const [download] = await Promise.all([options.waitForEvent('download'), options.getByRole('button', { name: 'Export CSV' }).click()]);
-    const csv = await readFile((await download.path())!, 'utf8');
+    const download = await catchDownload(world.browser.context, () => options.getByRole('button', { name: 'Export CSV' }).click());
+    const csv = await readFile(download.path, 'utf8');
     const lines = csv.trim().split('\r\n');
-    expect(download.suggestedFilename()).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(download.suggestedFilename).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(lines[0]).toBe('id,createdAt,userId,action,targetType,targetId,success,ip,userAgent,details');
     expect(lines.slice(1).map((line) => line.split(',').slice(2, 4))).toEqual([
       [graceId, 'auth.login'],
       [graceId, 'auth.login'],
       [graceId, 'auth.login'],
     ]);
-    await options.getByRole('status').getByText(`Downloaded ${download.suggestedFilename()}.`).waitFor();
+    await options.getByRole('status').getByText(`Downloaded ${download.suggestedFilename}.`).waitFor();
 
     // An email nobody has is said in words, not shown as an empty log.
     await options.getByRole('textbox', { name: 'User email' }).fill('nobody@example.com');
@@ -271,8 +270,7 @@ describe('admin console: users, audit log, organisation settings; activity for e
     await page.getByRole('combobox', { name: 'Result' }).selectOption({ label: 'Failed' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await waitUntil(() => rows.count(), (n) => n === 1, 'her one refused sign-in');
-    const sw = await graceBrowser.serviceWorker();
-    await sw.evaluate(() => (globalThis as any).chrome.storage.local.set({ display: { theme: 'dark', language: 'en' } })); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await graceBrowser.setStorage('local', { display: { theme: 'dark', language: 'en' } });
     await waitUntil(() => page.evaluate(() => document.documentElement.dataset.theme), (theme) => theme === 'dark', 'the dark theme');
     await screenshot(page, 'options-activity-dark');
 

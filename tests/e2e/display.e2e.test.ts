@@ -18,8 +18,7 @@ describe('display: Spanish and the dark theme chosen in the preferences', () => 
   }
 
   async function setDisplay(display: { theme: string; language: string }): Promise<void> {
-    const sw = await world.browser.serviceWorker();
-    await sw.evaluate((value) => (globalThis as any).chrome.storage.local.set({ display: value }), display); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await world.browser.setStorage('local', { display });
   }
 
   beforeAll(async () => {

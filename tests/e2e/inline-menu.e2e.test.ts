@@ -1,11 +1,11 @@
 import type { Page } from 'playwright-core';
-import { screenshot } from './support/browser';
+import { chromiumOnly, screenshot } from './support/browser';
 import { InlineMenu } from './support/inline-menu';
 import { PopupPage } from './support/popup-page';
 import { startSignedInWorld, type E2eWorld } from './support/session';
 
 // The inline menu by keyboard alone, unlocked in place, and surviving a stopped service worker.
-describe('inline menu: keyboard, unlock in place, worker restarts (real Chromium)', () => {
+describe('inline menu: keyboard, unlock in place, worker restarts', () => {
   let world: E2eWorld;
   const ada = { username: 'ada@example.com', password: 'S3cret-pass!ada' };
 
@@ -70,7 +70,9 @@ describe('inline menu: keyboard, unlock in place, worker restarts (real Chromium
     await page.close();
   });
 
-  test('when the worker is stopped between opening the menu and picking the account, the pick still fills', async () => {
+  // Firefox's MV2 event page is not stopped by idling while a port or a menu is open, and no
+  // WebDriver protocol can stop it: the restart this test makes is Chrome's alone.
+  chromiumOnly('stops the MV3 service worker over CDP')('when the worker is stopped between opening the menu and picking the account, the pick still fills', async () => {
     const page = await openLogin();
     await page.click('#username');
     const menu = await InlineMenu.of(page);

@@ -14,15 +14,6 @@ const chromiumOnly = {
   // Reads the clipboard after a granted clipboard-read permission (BiDi has no permission grants in
   // Firefox ESR) and rewinds the auto-lock alarm from the service worker.
   'auto-lock-clipboard.e2e.test.ts': 'clipboard permission grant and service-worker alarms',
-  // Grants clipboard-read to read a copied password back; not yet run in Firefox (its add, search,
-  // edit and trash flows are the next ones to bring over).
-  'popup-vault.e2e.test.ts': 'clipboard permission grant; not yet run in Firefox',
-  // Writes storage.local through the service worker (serviceWorker().evaluate); landed on main
-  // minutes before the deadline and not yet run in Firefox.
-  'inline-menu.e2e.test.ts': 'stops the MV3 service worker over CDP; landed last, not yet run in Firefox',
-  'display.e2e.test.ts': 'writes storage from the service worker; not yet run in Firefox',
-  // admin-people: switches the theme for the dark screenshots through the service worker's storage.
-  'admin-people.e2e.test.ts': 'writes storage from the service worker; not yet run in Firefox',
   // Reads a copied password back after a clipboard-read grant, in a second browser profile.
   'admin-catalogue.e2e.test.ts': 'clipboard permission grant in a second profile; not yet run in Firefox',
   // Chooses files (setInputFiles) and catches downloads on an extension page, which the Marionette

@@ -2,8 +2,6 @@ import path from 'node:path';
 import { openDatabase } from '@secureaccess/server';
 import { screenshot } from './support/browser';
 import { waitUntil } from './support/wait';
-
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 import { PopupPage } from './support/popup-page';
 import { startSignedInWorld, type E2eWorld } from './support/session';
 
@@ -13,7 +11,6 @@ describe('popup vault: add with the generator, search, copy, edit, trash and res
 
   beforeAll(async () => {
     world = await startSignedInWorld();
-    await world.browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     popup = new PopupPage(await world.browser.openPopup());
     await popup.waitForPhase('unlocked');
   });
@@ -42,7 +39,7 @@ describe('popup vault: add with the generator, search, copy, edit, trash and res
 
     await popup.account('ada@mail.example.org').getByRole('button', { name: 'Copy password' }).click();
     await popup.page.getByTestId('popup-message').getByText(/Password copied; the clipboard is cleared in \d+ s/).waitFor();
-    expect(await popup.page.evaluate(() => navigator.clipboard.readText())).toBe(generated);
+    expect(await world.browser.readClipboard(popup.page)).toBe(generated);
   });
 
   test('when the person searches, then only matching accounts show', async () => {
@@ -171,7 +168,7 @@ describe('popup vault: add with the generator, search, copy, edit, trash and res
         { where: { id: first.id } },
       );
       // A v1 extension's cache is dropped by the storage migration (vaultCache v2); here it is removed.
-      await (await world.browser.serviceWorker()).evaluate(() => chrome.storage.local.remove('vaultCache'));
+      await world.browser.removeStorage('local', ['vaultCache']);
 
       await popup.page.reload();
       await popup.waitForPhase('unlocked');

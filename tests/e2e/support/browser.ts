@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Frame, type Page, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type Download, type Frame, type Page, type Worker } from 'playwright-core';
 import { repoRoot } from './api-server';
 import { countFirefoxInlineFrames, findFirefoxExtensionFrame, firefoxExtensionDir, launchFirefoxExtensionBrowser, waitForFirefoxInlineFrame } from './firefox';
 
@@ -30,6 +30,12 @@ export interface ExtensionBrowser {
   tabIdOf(page: Page): Promise<number>;
   /** chrome.storage.local / .session as the extension sees them. */
   storage(area: 'local' | 'session'): Promise<Record<string, unknown>>;
+  /** Writes `items` into chrome.storage.local / .session, as the extension's own code would. */
+  setStorage(area: 'local' | 'session', items: Record<string, unknown>): Promise<void>;
+  /** Removes `keys` from chrome.storage.local / .session. */
+  removeStorage(area: 'local' | 'session', keys: string[]): Promise<void>;
+  /** What the system clipboard holds now (read in `page`, a focused page of this browser). */
+  readClipboard(page: Page): Promise<string>;
   /** Quits the browser and starts it again on the same profile (storage.session is gone). */
   restart(): Promise<ExtensionBrowser>;
   close(): Promise<void>;
@@ -101,6 +107,18 @@ async function launchChromiumExtensionBrowser(profileDir?: string): Promise<Exte
       const sw = await serviceWorker();
       return sw.evaluate((which) => chrome.storage[which].get(null), area);
     },
+    async setStorage(area, items) {
+      const sw = await serviceWorker();
+      await sw.evaluate(([which, values]) => chrome.storage[which].set(values), [area, items] as const);
+    },
+    async removeStorage(area, keys) {
+      const sw = await serviceWorker();
+      await sw.evaluate(([which, names]) => chrome.storage[which].remove(names), [area, keys] as const);
+    },
+    async readClipboard(page) {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      return page.evaluate(() => navigator.clipboard.readText());
+    },
     async restart() {
       await context.close();
       return launchChromiumExtensionBrowser(userDataDir);
@@ -110,6 +128,31 @@ async function launchChromiumExtensionBrowser(profileDir?: string): Promise<Exte
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The file a download started by `start` saved. Listens on every tab of the browser: in Firefox the
+ * extension's pages are driven over Marionette, but their tabs are pages of the context too, and
+ * WebDriver BiDi reports their downloads there.
+ */
+export async function catchDownload(context: BrowserContext, start: () => Promise<unknown>): Promise<{ path: string; suggestedFilename: string }> {
+  let resolve: (download: Download) => void = () => {};
+  const downloaded = new Promise<Download>((done) => { resolve = done; });
+  const onDownload = (download: Download) => resolve(download);
+  const watched: Page[] = [];
+  const watch = (page: Page) => {
+    page.on('download', onDownload);
+    watched.push(page);
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  try {
+    const [download] = await Promise.all([downloaded, start()]);
+    return { path: await download.path(), suggestedFilename: download.suggestedFilename() };
+  } finally {
+    context.off('page', watch);
+    for (const page of watched) page.off('download', onDownload);
+  }
 }
 
 /** The inline UI frame (menu, confirmation or save bar) inside `page`, once it is there. */

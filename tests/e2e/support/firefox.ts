@@ -166,6 +166,25 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
     storage(area) {
       return inExtension((which: 'local' | 'session') => browser.storage[which].get(null), area);
     },
+    async setStorage(area, items) {
+      await inExtension(([which, values]: ['local' | 'session', Record<string, unknown>]) => browser.storage[which].set(values), [area, items]);
+    },
+    async removeStorage(area, keys) {
+      await inExtension(([which, names]: ['local' | 'session', string[]]) => browser.storage[which].remove(names), [area, keys]);
+    },
+    // WebDriver BiDi grants no clipboard-read in Firefox ESR: paste with the keyboard (Ctrl+V) into
+    // a blank page's textarea, which reads the system clipboard as a person's paste does.
+    async readClipboard() {
+      const blank = await context.newPage();
+      try {
+        await blank.setContent('<textarea id="paste" aria-label="paste"></textarea>');
+        await blank.locator('#paste').focus();
+        await blank.keyboard.press('Control+V');
+        return await blank.locator('#paste').inputValue();
+      } finally {
+        await blank.close();
+      }
+    },
     async restart() {
       await context.close();
       return launchFirefoxExtensionBrowser(userDataDir);

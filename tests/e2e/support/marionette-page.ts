@@ -325,6 +325,11 @@ class MarionetteLocator {
     await this.withElement(defaultTimeoutMs, true, (element) =>
       this.doc.client.raw('WebDriver:ElementSendKeys', { id: element[elementKey], text: code }));
   }
+  /** A file input: Marionette sends the file's path as the keys of an `<input type="file">`. */
+  async setInputFiles(file: string): Promise<void> {
+    await this.withElement(defaultTimeoutMs, false, (element) =>
+      this.doc.client.raw('WebDriver:ElementSendKeys', { id: element[elementKey], text: file }));
+  }
   async check(): Promise<void> {
     if (!(await this.isChecked())) await this.click();
   }

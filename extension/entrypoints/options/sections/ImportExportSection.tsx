@@ -6,6 +6,7 @@ import { askBackground } from '@/utils/messaging';
 import type { TransferFile, TransferFormat, TransferPreview, TransferProgress } from '@/utils/protocol';
 import type { GeneratedI18nStructure } from '#i18n';
 import './import-export.css';
+import { downloadFile } from '@/utils/download';
 
 /** How often the page asks how far a running import is (the work itself is in the background). */
 const progressPollMs = 300;
@@ -24,16 +25,6 @@ const formatLabels: Record<TransferFormat, keyof GeneratedI18nStructure & `trans
 const transferFormats: TransferFormat[] = [...importFormats, 'secureaccess_backup'];
 
 const lineLabel = (row: number) => (row === 0 ? t('transfer.import.wholeFile') : t('transfer.import.line', { line: row }));
-
-/** Offers `file` as a download from this page (the background cannot save files). */
-function download(file: TransferFile): void {
-  const url = URL.createObjectURL(new Blob([file.content], { type: file.mimeType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 /** Import (preview, progress, cancel) and both exports; the background does the work (transfer:*). */
 export function ImportExportSection() {
@@ -311,7 +302,7 @@ function useExport() {
     setFile(null);
     const answer = await run(ask);
     if (!answer) return false;
-    download(answer);
+    downloadFile(answer.fileName, answer.content, answer.mimeType);
     setFile(answer);
     return true;
   }

@@ -5,6 +5,7 @@ import { t } from '@/utils/i18n';
 import { askBackground } from '@/utils/messaging';
 import type { AuditFilterView } from '@/utils/protocol';
 import { AuditFilterForm, AuditTable, formatTime, toAuditFilter, useAuditLog } from '../audit-log';
+import { downloadFile } from '@/utils/download';
 
 /** Admin: everyone's audit log with filters, older pages, CSV export and the hash chain's state. */
 export function AuditSection() {
@@ -18,15 +19,7 @@ export function AuditSection() {
     // The filters as typed (applied or not), so what is downloaded is what the form says.
     const answer = await exporting.run(() => askBackground('audit:export', { filter: toAuditFilter(log.form) }));
     if (!answer) return;
-    const url = URL.createObjectURL(new Blob([answer.csv], { type: 'text/csv;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = answer.filename;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    // Revoked later: the download reads the blob after click() returns.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    downloadFile(answer.filename, answer.csv, 'text/csv;charset=utf-8');
     setExported(answer.filename);
   }
 

@@ -16,6 +16,7 @@ import { askBackground } from '@/utils/messaging';
 import type { CatalogueBulkAction, CatalogueFreshness } from '@/utils/protocol';
 import { CatalogueForm, strategyLabel } from './CatalogueForm';
 import './catalogue.css';
+import { downloadFile } from '@/utils/download';
 
 type AccessState = Application['access'];
 // Display only: the switch shows the state the admin set; whether a secret is released is decided
@@ -43,15 +44,6 @@ function mergeInto(applications: readonly Application[], changed: readonly Appli
   const merged = applications.map((application) => byId.get(application.id) ?? application);
   const known = new Set(applications.map((application) => application.id));
   return [...merged, ...changed.filter((application) => !known.has(application.id))];
-}
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /**
@@ -160,7 +152,7 @@ export function CatalogueSection() {
 
   function exportCsv() {
     const date = new Date().toISOString().slice(0, 10);
-    download(`secureaccess-catalogue-${date}.csv`, writeCatalogueCsv(sorted.map((row) => row.application)));
+    downloadFile(`secureaccess-catalogue-${date}.csv`, writeCatalogueCsv(sorted.map((row) => row.application)), 'text/csv;charset=utf-8');
     setNotice({ kind: 'ok', text: t('catalogue.notices.exported', applications?.length ?? 0) });
   }
 
