@@ -74,8 +74,7 @@ describe('display: Spanish and the dark theme chosen in the preferences', () => 
 
   test('when the person picks Spanish and dark on the options page, then it is saved on the server and the page follows at once', async () => {
     await savePreferences({ theme: 'system', language: 'auto' });
-    const page = await world.browser.context.newPage();
-    await page.goto(`chrome-extension://${world.browser.extensionId}/options.html`);
+    const page = await world.browser.openExtensionPage('options.html');
     await page.getByRole('heading', { name: 'Preferences' }).waitFor();
     await page.getByRole('combobox', { name: 'Language' }).selectOption('es');
     await page.getByRole('heading', { name: 'Preferencias' }).waitFor();

@@ -97,6 +97,8 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
   };
   sessions.set(context, { client, handleOf });
 
+  /** Marionette's handle of each extension page's tab. */
+  const extensionTabs = new WeakMap<Page, string>();
   /** Opens an extension page in a new tab, driven over Marionette. */
   const openExtensionTab = async (pathAndQuery: string, focus: boolean, returnTo?: Page): Promise<{ page: Page; handle: string }> => {
     const address = `${origin}/${pathAndQuery}`;
@@ -119,7 +121,9 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
       // fires no focus events in a background tab, and the content script opens its menu on focus.
       if (returnTo && !returnTo.isClosed()) await returnTo.bringToFront();
     });
-    return { page: marionettePage(target, close, address), handle };
+    const page = marionettePage(target, close, address);
+    extensionTabs.set(page, handle);
+    return { page, handle };
   };
 
   /** Runs `fn` in an extension document (the extension's APIs, not its background's state). */
@@ -174,7 +178,9 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
     },
     // WebDriver BiDi grants no clipboard-read in Firefox ESR: paste with the keyboard (Ctrl+V) into
     // a blank page's textarea, which reads the system clipboard as a person's paste does.
-    async readClipboard() {
+    // The page the clipboard was read for is the active tab again after: a person's popup or
+    // options page stays in front (Firefox leaves a background tab's page unresponsive to clicks).
+    async readClipboard(page) {
       const blank = await context.newPage();
       try {
         await blank.setContent('<textarea id="paste" aria-label="paste"></textarea>');
@@ -183,6 +189,9 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
         return await blank.locator('#paste').inputValue();
       } finally {
         await blank.close();
+        const handle = extensionTabs.get(page);
+        if (handle) await client.exclusive(() => client.switchTo(handle, true));
+        else if (!page.isClosed()) await page.bringToFront();
       }
     },
     async restart() {

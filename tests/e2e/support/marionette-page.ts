@@ -172,6 +172,12 @@ export interface DocumentTarget {
 const defaultTimeoutMs = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** WebDriver's code point for a key Playwright names. */
+function webDriverKey(key: string): string {
+  const keys: Record<string, string> = { Enter: '\uE007', Escape: '\uE00C', Tab: '\uE004', ArrowDown: '\uE015', ArrowUp: '\uE013', Backspace: '\uE003' };
+  return keys[key] ?? (key.length === 1 ? key : unsupported(`press(${key})`));
+}
+
 function unsupported(what: string): never {
   throw new Error(`the Firefox extension-page adapter does not implement ${what} (tests/e2e/support/marionette-page.ts)`);
 }
@@ -270,6 +276,26 @@ class MarionetteLocator {
   async count(): Promise<number> {
     return (await this.probe()).count;
   }
+  /** Every match at once, as Playwright's all* and evaluateAll do (no waiting). */
+  private everyMatch<T>(body: string, args: unknown[] = []): Promise<T> {
+    return this.doc.client.exclusive(async () => {
+      await this.doc.select();
+      const result = await this.doc.client.raw<{ value: T }>('WebDriver:ExecuteScript', {
+        script: `${resolverLib}\nconst rest = arguments[1];\n${body}`,
+        args: [this.steps, args],
+      });
+      return result.value;
+    });
+  }
+  allTextContents(): Promise<string[]> {
+    return this.everyMatch('return found.map((el) => el.textContent ?? "");');
+  }
+  allInnerTexts(): Promise<string[]> {
+    return this.everyMatch('return found.map((el) => el.innerText);');
+  }
+  async evaluateAll<R, A>(fn: (elements: Element[], arg: A) => R, arg?: A): Promise<R> {
+    return this.everyMatch<R>(`return (${fn.toString()})(found, rest[0]);`, [arg]);
+  }
   async waitFor(options: { state?: 'attached' | 'visible' | 'detached' | 'hidden'; timeout?: number } = {}): Promise<void> {
     const state = options.state ?? 'visible';
     const timeoutMs = options.timeout ?? defaultTimeoutMs;
@@ -320,10 +346,12 @@ class MarionetteLocator {
     });
   }
   async press(key: string): Promise<void> {
-    const keys: Record<string, string> = { Enter: '\uE007', Escape: '\uE00C', Tab: '\uE004', ArrowDown: '\uE015', ArrowUp: '\uE013', Backspace: '\uE003' };
-    const code = keys[key] ?? unsupported(`press(${key})`);
+    const code = webDriverKey(key);
     await this.withElement(defaultTimeoutMs, true, (element) =>
       this.doc.client.raw('WebDriver:ElementSendKeys', { id: element[elementKey], text: code }));
+  }
+  async focus(): Promise<void> {
+    await this.onElement('arguments[0].focus();', [], defaultTimeoutMs, true);
   }
   /** A file input: Marionette sends the file's path as the keys of an `<input type="file">`. */
   async setInputFiles(file: string): Promise<void> {
@@ -361,8 +389,18 @@ class MarionetteDocument {
   constructor(
     protected readonly doc: DocumentTarget,
     private readonly closeDocument: () => Promise<void>,
-    private readonly address: string,
+    private address: string,
   ) {}
+
+  /** Another address of the extension (a section's #hash, usually); Marionette waits for the load. */
+  async goto(url: string): Promise<null> {
+    await this.doc.client.exclusive(async () => {
+      await this.doc.select();
+      await this.doc.client.raw('WebDriver:Navigate', { url });
+    });
+    this.address = url;
+    return null;
+  }
 
   locator(selector: string): Locator {
     return newLocator(this.doc, [{ kind: 'css', selector }], `locator(${selector})`);
@@ -378,6 +416,21 @@ class MarionetteDocument {
   }
   async waitForTimeout(ms: number): Promise<void> {
     await sleep(ms);
+  }
+  /** Keys pressed at whatever has focus in this document (WebDriver actions, real key events). */
+  get keyboard(): { press(key: string): Promise<void> } {
+    const doc = this.doc;
+    return {
+      press: (key: string) =>
+        doc.client.exclusive(async () => {
+          await doc.select();
+          const value = webDriverKey(key);
+          await doc.client.raw('WebDriver:PerformActions', {
+            actions: [{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value }, { type: 'keyUp', value }] }],
+          });
+          await doc.client.raw('WebDriver:ReleaseActions', {});
+        }),
+    };
   }
   async waitForLoadState(): Promise<void> {
     await this.doc.client.exclusive(async () => {
