@@ -7,7 +7,7 @@ import { secretFields } from '@secureaccess/shared/contract';
 import { deriveKeys, openAccountSecrets, unwrapUserKey } from '@secureaccess/shared/crypto';
 import { parseImport } from '@secureaccess/shared/import';
 import { createLegacyDatabase, runLegacyExport, type LegacyDatabase } from '../helpers/legacy-database';
-import { catchDownload, screenshot } from './support/browser';
+import { catchDownload, chromiumOnly, screenshot } from './support/browser';
 import { PopupPage } from './support/popup-page';
 import { startSignedInWorld, type E2eWorld } from './support/session';
 import { waitUntil } from './support/wait';
@@ -372,7 +372,9 @@ describe('import & export: the options section against the real API', () => {
     const vault = await api.vault();
     expect(vault.find((entry) => entry.username === 'usuario59')).toMatchObject({ title: 'Largo 59', notes: note(59), password: 'clave-59' });
   }, 300_000);
-  test('when the background is stopped mid-import, then the page says how far it got, and reading the file again imports only the rest', async () => {
+  // Stopping the background mid-import is a Chrome event (an idle or updated MV3 worker); Firefox's
+  // MV2 event page is not stopped while the options page holds its port, and no protocol can stop it.
+  chromiumOnly('stops the MV3 service worker over CDP')('when the background is stopped mid-import, then the page says how far it got, and reading the file again imports only the rest', async () => {
     const rows = Array.from({ length: 3_000 }, (_, i) => `Reinicio ${i + 1},https://reinicio-${i + 1}.example.es/,persona${i + 1},clave-${i + 1},`);
     const file = path.join(dir, 'chrome-3000.csv');
     writeFileSync(file, ['name,url,username,password,note', ...rows].join('\n'));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Page, Request } from 'playwright-core';
-import { screenshot } from './support/browser';
+import { chromiumOnly, screenshot } from './support/browser';
 import { PopupPage } from './support/popup-page';
 import { startSignedInWorld, type E2eWorld } from './support/session';
 import { waitUntil } from './support/wait';
@@ -70,7 +70,9 @@ describe('security overview: account facts, weak and reused passwords found loca
     expect(await options.getByTestId('overview-counts').textContent()).toBe('0 weak, 2 reused, 0 old');
   });
 
-  test('when the overview ran, then no request of any page or of the service worker carried a password in any form', async () => {
+  // Firefox's WebDriver BiDi reports no request of the extension's background page, so there this
+  // test would look at only part of the traffic and prove nothing.
+  chromiumOnly('BiDi does not report the background page\'s requests')('when the overview ran, then no request of any page or of the service worker carried a password in any form', async () => {
     // The recording saw the service worker's own API calls (else this test would prove nothing).
     expect(requests.some((r) => r.url.includes('/api/v1/me'))).toBe(true);
     expect(requests.some((r) => r.url.includes('/api/v1/accounts'))).toBe(true);
