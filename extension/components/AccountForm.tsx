@@ -76,6 +76,8 @@ export function AccountForm({
             type={show ? 'text' : 'password'}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
+            // Until the saved password arrives: typed text would be overwritten by it.
+            disabled={!secretsLoaded}
             required
           />
           <button
@@ -123,7 +125,7 @@ export function AccountForm({
       </label>
       <label className="sa-field">
         <span>{t('vault.notes')}</span>
-        <textarea className="sa-input" name="notes" rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />
+        <textarea className="sa-input" name="notes" rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} disabled={!secretsLoaded} />
       </label>
       {error && (
         <div className="sa-alert sa-alert-error" role="alert">

@@ -86,12 +86,18 @@ export class VaultIndex {
     return index;
   }
 
-  /** Applies a delta: changed accounts replace their previous version, tombstoned ones go. */
+  /**
+   * Applies a delta: changed accounts replace their previous version — unless the index already
+   * holds a later revision (a sync answered before a save was applied after it) — and tombstoned
+   * ones go.
+   */
   async applyChanges(accounts: readonly Account[], tombstones: readonly { uuid: string }[]): Promise<void> {
     const decrypted = await Promise.all(accounts.map((account) => decryptAccount(this.key, account)));
     decrypted.forEach((item, i) => {
+      const account = accounts[i]!;
+      if (!isNewer(account, this.encrypted.get(item.uuid))) return;
       this.items.set(item.uuid, item);
-      this.encrypted.set(item.uuid, accounts[i]!);
+      this.encrypted.set(item.uuid, account);
     });
     for (const tombstone of tombstones) {
       this.items.delete(tombstone.uuid);
@@ -136,14 +142,25 @@ export class VaultIndex {
   }
 }
 
-/** Merges a delta into the cached encrypted list (the on-disk cache keeps ciphertext only). */
+/**
+ * Whether `incoming` may replace `known`: the server raises an account's revision on every change,
+ * so an equal or later revision is the same or a newer version, an earlier one is stale.
+ */
+function isNewer(incoming: Account, known: Account | undefined): boolean {
+  return known === undefined || incoming.revision >= known.revision;
+}
+
+/**
+ * Merges a delta into the cached encrypted list (the on-disk cache keeps ciphertext only); a
+ * version older than the cached one is ignored.
+ */
 export function mergeEncryptedAccounts(
   current: readonly Account[],
   changed: readonly Account[],
   tombstones: readonly { uuid: string }[],
 ): Account[] {
   const byUuid = new Map(current.map((account) => [account.uuid, account]));
-  for (const account of changed) byUuid.set(account.uuid, account);
+  for (const account of changed) if (isNewer(account, byUuid.get(account.uuid))) byUuid.set(account.uuid, account);
   for (const tombstone of tombstones) byUuid.delete(tombstone.uuid);
   return [...byUuid.values()];
 }

@@ -122,7 +122,10 @@ async function syncAccounts(): Promise<void> {
   const sameUser = cache?.userId === current.user.id;
   const since = sameUser ? (cache?.cursor ?? undefined) : undefined;
   const delta = await authed('accounts', 'list', { query: since ? { since } : {} });
-  const merged = since ? mergeEncryptedAccounts(cache?.accounts ?? [], delta.accounts, delta.tombstones) : delta.accounts;
+  // Merged into the cache as it is now, not as it was before the request: a save made while the
+  // request was in flight stays (and a version older than the saved one is ignored).
+  const latest = since ? await vaultCacheItem.getValue() : null;
+  const merged = since ? mergeEncryptedAccounts(latest?.userId === current.user.id ? latest.accounts : [], delta.accounts, delta.tombstones) : delta.accounts;
   // v1 rows still holding url/folder in clear are re-encrypted now (protocol v1.1).
   const upgraded = await encryptLegacyAccounts(key, keyVersion, merged);
   const accounts = mergeEncryptedAccounts(merged, upgraded, []);

@@ -93,6 +93,19 @@ describe('VaultIndex', () => {
     await expect(index.reveal(b.uuid, 'password')).rejects.toMatchObject({ code: 'not_found' });
     expect(mergeEncryptedAccounts([a, b], [changed], [{ uuid: b.uuid }])).toEqual([changed]);
   });
+
+  test('when a sync answered before a save is applied after it, then the saved (later) revision stays, in the index and in the cache', async () => {
+    const saved = { ...(await account({ username: 'ada', password: 'new-strong-one' })), revision: 3 };
+    const stale = { ...(await account({ uuid: saved.uuid, username: 'ada', password: 'password123' })), revision: 2 };
+    const index = await VaultIndex.build(userKey, [saved]);
+    await index.applyChanges([stale], []);
+    expect(index.get(saved.uuid)).toMatchObject({ revision: 3 });
+    expect(await index.reveal(saved.uuid, 'password')).toBe('new-strong-one');
+    expect(mergeEncryptedAccounts([saved], [stale], [])).toEqual([saved]);
+    // The same revision again (a delta repeating what a save stored) is the same version: taken.
+    const again = { ...saved };
+    expect(mergeEncryptedAccounts([saved], [again], [])[0]).toBe(again);
+  });
 });
 
 describe('PageMatcher', () => {
