@@ -99,12 +99,14 @@ describe('import & export: the options section against the real API', () => {
     await options.locator('[data-testid="import-progress"]:not([data-state="running"])').waitFor({ timeout: timeoutMs });
     return options.getByTestId('import-progress').getAttribute('data-state');
   };
+  /** The section light, then dark (the display preference as the Preferences section saves it). */
   const bothThemes = async (name: string) => {
+    const display = (await world.browser.storage('local')).display ?? { theme: 'system', language: 'auto' };
     await screenshot(options, `${name}-light`);
-    await options.emulateMedia({ colorScheme: 'dark' });
+    await world.browser.setStorage('local', { display: { ...(display as object), theme: 'dark' } });
     await options.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
     await screenshot(options, `${name}-dark`);
-    await options.emulateMedia({ colorScheme: 'light' });
+    await world.browser.setStorage('local', { display });
     await options.waitForFunction(() => document.documentElement.dataset.theme === 'light');
   };
 

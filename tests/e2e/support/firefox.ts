@@ -109,7 +109,7 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
       await client.raw('WebDriver:Navigate', { url: address });
       return created.handle;
     });
-    const target: DocumentTarget = { client, select: () => client.switchTo(handle) };
+    const target: DocumentTarget = { client, select: () => client.switchTo(handle), focus: () => client.switchTo(handle, true) };
     const close = () => client.exclusive(async () => {
       await client.switchTo(handle);
       const left = await client.raw<string[]>('WebDriver:CloseWindow');

@@ -167,6 +167,8 @@ export interface DocumentTarget {
   client: MarionetteClient;
   /** Switches Marionette to this document (window, then frame). */
   select(): Promise<void>;
+  /** Makes this document's tab the active one (a top-level extension page only). */
+  focus?(): Promise<void>;
 }
 
 const defaultTimeoutMs = 30_000;
@@ -416,6 +418,10 @@ class MarionetteDocument {
   }
   async waitForTimeout(ms: number): Promise<void> {
     await sleep(ms);
+  }
+  async bringToFront(): Promise<void> {
+    const focus = this.doc.focus ?? unsupported('bringToFront of a frame');
+    await this.doc.client.exclusive(() => focus());
   }
   /** Keys pressed at whatever has focus in this document (WebDriver actions, real key events). */
   get keyboard(): { press(key: string): Promise<void> } {
