@@ -26,6 +26,10 @@ if (typeof process.send === 'function') {
         rssBytes: process.memoryUsage.rss(),
         maxRssBytes: Math.max(maxRss, process.memoryUsage.rss()),
       });
+    } else if (message === 'probe:cpu') {
+      // CPU time this process has used since it started (user + system), in ms.
+      const { user, system } = process.cpuUsage();
+      process.send({ probe: 'cpu', cpuMs: (user + system) / 1000 });
     }
   });
   // The IPC channel must not keep a stopping server alive.
