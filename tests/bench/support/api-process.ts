@@ -23,6 +23,10 @@ export interface ProbeReading {
   lagMaxMs: number;
   rssBytes: number;
   maxRssBytes: number;
+  /** V8's heap (reserved, used) and memory outside it held by JS objects, at the highest RSS sample. */
+  heapTotalBytesAtMaxRss: number;
+  heapUsedBytesAtMaxRss: number;
+  externalBytesAtMaxRss: number;
 }
 
 export interface ApiProcess {

@@ -83,6 +83,27 @@ export async function measureAuthQueryCeiling(
   }
 }
 
+/** CPU time (user + system, ms) from a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file. */
+export function readProcCpuMs(statPath: string): number {
+  // Fields after the command name (which is in parentheses and may hold spaces): utime is the
+  // 14th field of the line, stime the 15th; both in clock ticks (USER_HZ, 100 on Linux).
+  const stat = readFileSync(statPath, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100;
+  return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
+}
+
+/** A reader of one thread's CPU time (ms), e.g. a process's main thread (tid = pid); null without /proc. */
+export function threadCpuReader(pid: number, tid: number): (() => number) | null {
+  const statPath = `/proc/${pid}/task/${tid}/stat`;
+  try {
+    readProcCpuMs(statPath);
+    return () => readProcCpuMs(statPath);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A reader of the CPU time (user + system, ms) MariaDB's server process has used, from
  * /proc/<pid>/stat — or null when the server is not on this machine or /proc is not readable.
@@ -93,14 +114,7 @@ export async function mariadbCpuReader(databaseUrl: string): Promise<(() => numb
     const [rows] = await pool.query('SELECT @@pid_file AS pid_file', []);
     const pidFile = String((rows as Array<{ pid_file: string }>)[0]!.pid_file);
     const pid = readFileSync(pidFile, 'utf8').trim();
-    const ticksPerSecond = 100; // USER_HZ on Linux
-    const read = () => {
-      // Fields after the command name (which is in parentheses and may hold spaces): utime is the
-      // 14th field of the line, stime the 15th.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
-    };
+    const read = () => readProcCpuMs(`/proc/${pid}/stat`);
     read();
     return read;
   } catch {
