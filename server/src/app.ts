@@ -92,6 +92,11 @@ export function createApp(deps: AppDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // No automatic weak ETag (a SHA-1 over every JSON body, which also makes Express copy the body
+  // into a Buffer): every answer is Cache-Control: no-store, and the routes where a validator
+  // means something (an account's revision, the catalogue) set their own ETag, which Express's
+  // If-None-Match freshness check still honours.
+  app.set('etag', false);
   app.set('trust proxy', deps.config.trustProxy);
 
   app.use(requestIdMiddleware);

@@ -30,6 +30,8 @@ export type { RequestActor } from './components/accounts/request-actor';
 // The auth, sessions and MFA components' services that other components and suites use.
 export {
   createAuthenticator,
+  // The authenticator's one query, for the database-ceiling bench (tests/bench/support/db-ceiling.ts).
+  principalSql,
   readLockState,
   unlockUser,
   type LockState,

@@ -6,10 +6,15 @@
 // on MariaDB and on SQLite, each beside the floor — a bare Node `http` JSON route in its own
 // process, measured in the same run — and the API's RSS under that load. Prints req/s, p50/p99 and
 // the share of the floor; asserts nothing on time, only that every answer was a 2xx.
+// Each route's row also gives the CPU time per request of the API process, of MariaDB's server
+// process (when it runs on this machine) and of the load client. On MariaDB a last leg measures
+// the database's own ceiling: the authenticator's query through a mysql2 pool at the same 32 in
+// flight, no HTTP (support/db-ceiling.ts), as text and as a prepared statement.
 // Run: server/node_modules/.bin/tsx tests/bench/api-routes.bench.ts
 //      (BENCH_DB=mysql|sqlite|mysql,sqlite, BENCH_SECONDS=5, BENCH_CPU_PROF=<dir> profiles the API)
 import type { Dialect } from '@secureaccess/server';
 import { startApiProcess } from './support/api-process';
+import { claimsOf, mariadbCpuReader, measureAuthQueryCeiling, threadCpuReader, type CeilingResult } from './support/db-ceiling';
 import { loadRoute, startFloorServer, type LoadResult } from './support/load';
 import { recordBench, type BenchRow } from './support/results';
 import { importAccounts, listAccounts, seedUser } from './support/seed';
@@ -21,7 +26,42 @@ const dialects = (process.env.BENCH_DB ?? 'mysql,sqlite').split(',') as Dialect[
 const dialectName: Record<Dialect, string> = { mysql: 'MariaDB', sqlite: 'SQLite' };
 const mib = (bytes: number) => bytes / 1024 / 1024;
 
-function routeRow(label: string, result: LoadResult, floor: LoadResult): BenchRow {
+/** CPU time per request (ms) of each process taking part, over one measured run. */
+interface CpuSplit {
+  apiMs: number | null;
+  /** Of apiMs, the API's main thread (the event loop); the rest is GC helpers, compilers, libuv. */
+  apiMainThreadMs: number | null;
+  dbMs: number | null;
+  clientMs: number;
+}
+type Measured<R> = R & { cpu: CpuSplit };
+
+async function withCpuSplit<R extends { total: number }>(
+  readers: { api: (() => Promise<number>) | null; apiMain: (() => number) | null; db: (() => number) | null },
+  run: () => Promise<R>,
+): Promise<Measured<R>> {
+  const apiBefore = readers.api ? await readers.api() : null;
+  const dbBefore = readers.db?.() ?? null;
+  const mainBefore = readers.apiMain?.() ?? null;
+  const clientBefore = process.cpuUsage();
+  const result = await run();
+  const client = process.cpuUsage(clientBefore);
+  const apiAfter = readers.api ? await readers.api() : null;
+  const dbAfter = readers.db?.() ?? null;
+  const mainAfter = readers.apiMain?.() ?? null;
+  const per = (ms: number) => Number((ms / result.total).toFixed(3));
+  return {
+    ...result,
+    cpu: {
+      apiMs: apiBefore === null || apiAfter === null ? null : per(apiAfter - apiBefore),
+      apiMainThreadMs: mainBefore === null || mainAfter === null ? null : per(mainAfter - mainBefore),
+      dbMs: dbBefore === null || dbAfter === null ? null : per(dbAfter - dbBefore),
+      clientMs: per((client.user + client.system) / 1000),
+    },
+  };
+}
+
+function routeRow(label: string, result: Measured<LoadResult | CeilingResult>, floor: LoadResult): BenchRow {
   return {
     label,
     value: result.rps,
@@ -29,7 +69,15 @@ function routeRow(label: string, result: LoadResult, floor: LoadResult): BenchRo
     floor: floor.rps,
     floorLabel: 'bare http JSON',
     higherIsBetter: true,
-    extra: { p50Ms: result.p50Ms, p99Ms: result.p99Ms, requests: result.total },
+    extra: {
+      p50Ms: result.p50Ms,
+      p99Ms: result.p99Ms,
+      requests: result.total,
+      apiCpuMsPerReq: result.cpu.apiMs,
+      apiMainThreadCpuMsPerReq: result.cpu.apiMainThreadMs,
+      dbCpuMsPerReq: result.cpu.dbMs,
+      clientCpuMsPerReq: result.cpu.clientMs,
+    },
   };
 }
 
@@ -48,8 +96,10 @@ async function benchDialect(dialect: Dialect): Promise<{ rows: BenchRow[]; runti
     const delta = await listAccounts(api.baseUrl, seeded, cursor);
     if (delta.accounts.length + delta.tombstones.length !== 0) throw new Error('the delta since the latest cursor is not empty');
 
+    const readDbCpu = dialect === 'mysql' ? await mariadbCpuReader(api.databaseUrl!) : null;
+    const readers = { api: api.readCpuMs, apiMain: threadCpuReader(api.pid, api.pid), db: readDbCpu };
     const run = (label: string, url: string, headers?: Record<string, string>) =>
-      loadRoute(label, url, { connections, durationSeconds, ...(headers ? { headers } : {}) });
+      withCpuSplit(readers, () => loadRoute(label, url, { connections, durationSeconds, ...(headers ? { headers } : {}) }));
     // Warm both up (JIT, pools), then measure the floor between the routes so load drift shows.
     await run('warm-up floor', floorServer.url);
     await run('warm-up /me', `${api.baseUrl}/api/v1/me`, seeded.bearer);
@@ -62,6 +112,16 @@ async function benchDialect(dialect: Dialect): Promise<{ rows: BenchRow[]; runti
     const floorAfter = await run('floor', floorServer.url);
     const probe = await api.readProbe();
     const floorMean: LoadResult = { ...floor, rps: (floor.rps + floorAfter.rps) / 2 };
+    const ceilingRows: BenchRow[] = [];
+    if (dialect === 'mysql') {
+      const claims = claimsOf(seeded.session.accessToken);
+      for (const prepared of [false, true]) {
+        const ceiling = await withCpuSplit({ api: null, apiMain: null, db: readDbCpu }, () =>
+          measureAuthQueryCeiling(api.databaseUrl!, claims, { inFlight: connections, durationSeconds, prepared }),
+        );
+        ceilingRows.push(routeRow(`auth query alone, ${prepared ? 'prepared' : 'text'} (mysql2 pool, ${connections} in flight)`, ceiling, floorMean));
+      }
+    }
     console.log(`api routes on ${name}: ${api.runtime}; floor before ${floor.rps.toFixed(0)}, after ${floorAfter.rps.toFixed(0)} req/s`);
     return {
       runtime: api.runtime,
@@ -76,8 +136,14 @@ async function benchDialect(dialect: Dialect): Promise<{ rows: BenchRow[]; runti
           floor: null,
           floorLabel: null,
           higherIsBetter: false,
-          extra: { eventLoopLagP99Ms: Number(probe.lagP99Ms.toFixed(1)) },
+          extra: {
+            eventLoopLagP99Ms: Number(probe.lagP99Ms.toFixed(1)),
+            heapTotalMiB: Math.round(mib(probe.heapTotalBytesAtMaxRss)),
+            heapUsedMiB: Math.round(mib(probe.heapUsedBytesAtMaxRss)),
+            externalMiB: Math.round(mib(probe.externalBytesAtMaxRss)),
+          },
         },
+        ...ceilingRows,
       ],
     };
   } finally {

@@ -1,38 +1,133 @@
 // Raw SELECTs for the hot paths (the authenticator, vault sync), where building a model instance
-// per row costs more than the query. Column values come back as each driver gives them: mysql2
-// hands out Date objects and numbers, sqlite3 text dates ('2026-01-02 03:04:05.678 +00:00', the
-// format Sequelize writes) and 0/1 integers; these readers make both one shape.
-import { QueryTypes, type Transaction } from 'sequelize';
+// per row costs more than the query. They go to the driver directly, on a connection of
+// Sequelize's own pool (MySQL) or its shared connection (SQLite): Sequelize's query path (its
+// replacement injection, escaping, retry wrapper, Query object, hooks and result formatting) cost
+// more of the API's CPU under load than the driver itself (docs/performance.md, session 5). On
+// MySQL it is mysql2's text protocol with the values escaped by mysql2 (`query`), not a prepared
+// statement (`execute`): measured on a 100-row result, mysql2 3.24's binary-row parsing cost
+// 4.7 ms of CPU against 0.29 ms for the text protocol (Sequelize's path: 0.55 ms); for the
+// authenticator's one-row query a prepared statement saves MariaDB ~0.04 ms of CPU, small beside
+// the API's own ~0.4 ms per request.
+//
+// Column values come back as each driver gives them: mysql2 hands out Date objects and numbers,
+// sqlite3 text dates ('2026-01-02 03:04:05.678 +00:00', the format Sequelize writes) and 0/1
+// integers; these readers make both one shape.
+import { DatabaseError, type Transaction } from 'sequelize';
 import type { Database } from './database';
 
 export type RawRow = Record<string, unknown>;
 
 /**
- * A Date as the DATETIME(3) columns hold it, for comparisons in raw SQL. Sequelize's own escaping
- * of a Date drops the milliseconds on MySQL (its DATE type without a length), which would make
- * `expires_at > :now` wrong within a second; SQLite compares the text Sequelize wrote.
+ * A Date as the DATETIME(3) columns hold it, for comparisons in raw SQL: text with the
+ * milliseconds ('2026-01-02 03:04:05.678'), which MySQL compares with DATETIME(3) exactly; SQLite
+ * compares the text Sequelize wrote.
  */
 function toColumnDate(db: Database, date: Date): string {
   const utc = date.toISOString().slice(0, 23).replace('T', ' ');
   return db.dialect === 'sqlite' ? `${utc} +00:00` : utc;
 }
 
-/** Runs one SELECT with named `:replacements` (escaped by Sequelize for the dialect; Dates as above). */
-export function selectRows<T extends RawRow = RawRow>(
+/** A value as the drivers bind it: Dates as above, booleans as the 0/1 both dialects store. */
+function toBoundValue(db: Database, value: unknown): unknown {
+  if (value instanceof Date) return toColumnDate(db, value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value === undefined) return null;
+  return value;
+}
+
+interface PositionalSql {
+  /** The SQL with every `:name` replaced by `?`. */
+  text: string;
+  /** The replacement names in placeholder order (a name may repeat). */
+  names: string[];
+}
+
+// Quoted strings and identifiers are skipped, so a ':' inside one is not a placeholder.
+const placeholderPattern = /'(?:[^'\\]|\\.|'')*'|`[^`]*`|"(?:[^"\\]|\\.)*"|:([A-Za-z_][A-Za-z0-9_]*)/g;
+
+// The positional form of each SQL text seen. The texts are the code's own constants (values are
+// always replacements, never spliced into the SQL), so this holds a handful of entries.
+const positionalForms = new Map<string, PositionalSql>();
+
+export function toPositionalSql(sql: string): PositionalSql {
+  let form = positionalForms.get(sql);
+  if (!form) {
+    const names: string[] = [];
+    const text = sql.replace(placeholderPattern, (match, name: string | undefined) => {
+      if (name === undefined) return match;
+      names.push(name);
+      return '?';
+    });
+    form = { text, names };
+    positionalForms.set(sql, form);
+  }
+  return form;
+}
+
+interface MysqlConnection {
+  query(statement: { sql: string; typeCast: unknown }, values: unknown[], callback: (error: Error | null, rows: unknown) => void): void;
+}
+interface SqliteConnection {
+  all(sql: string, values: unknown[], callback: (error: Error | null, rows: unknown[]) => void): void;
+}
+interface ConnectionManager<C> {
+  getConnection(options: { type: 'read' | 'write' }): Promise<C>;
+  releaseConnection(connection: C): unknown;
+}
+
+function connectionsOf<C>(db: Database): ConnectionManager<C> {
+  return db.sequelize.connectionManager as unknown as ConnectionManager<C>;
+}
+
+// mysql2's own decoding (DATETIME as a Date in the connection's +00:00, integers as numbers)
+// instead of the connection-wide typeCast Sequelize installs: that one runs Sequelize's parser for
+// each field of each row (moment for every DATETIME), which made a 100-account list cost ~8 ms of
+// CPU. A statement's own typeCast function is the only way mysql2 leaves the global one out.
+const driverTypeCast = (_field: unknown, next: () => unknown) => next();
+
+function runMysql(connection: MysqlConnection, sql: string, values: unknown[]): Promise<RawRow[]> {
+  return new Promise((resolve, reject) =>
+    connection.query({ sql, typeCast: driverTypeCast }, values, (error, rows) => (error ? reject(error) : resolve(rows as RawRow[]))),
+  );
+}
+
+function runSqlite(connection: SqliteConnection, sql: string, values: unknown[]): Promise<RawRow[]> {
+  return new Promise((resolve, reject) =>
+    connection.all(sql, values, (error, rows) => (error ? reject(error) : resolve(rows as RawRow[]))),
+  );
+}
+
+/**
+ * Runs one SELECT with named `:replacements` (bound by the driver, never spliced into the SQL;
+ * Dates and booleans as above), in `transaction` when given. A driver error is thrown as
+ * Sequelize's DatabaseError with the driver's error as `parent`, as `sequelize.query` throws it,
+ * so the error handler and the unavailability check (availability.ts) read it the same way; the
+ * bound values are not attached (they may be token hashes).
+ */
+export async function selectRows<T extends RawRow = RawRow>(
   db: Database,
   sql: string,
   replacements: Record<string, unknown>,
   transaction?: Transaction,
 ): Promise<T[]> {
-  const values = Object.fromEntries(
-    Object.entries(replacements).map(([key, value]) => [key, value instanceof Date ? toColumnDate(db, value) : value]),
-  );
-  return db.sequelize.query<T>(sql, {
-    type: QueryTypes.SELECT,
-    replacements: values,
-    raw: true,
-    ...(transaction ? { transaction } : {}),
+  const { text, names } = toPositionalSql(sql);
+  const values = names.map((name) => {
+    if (!(name in replacements)) throw new Error(`selectRows: no replacement for :${name}`);
+    return toBoundValue(db, replacements[name]);
   });
+  const connections = connectionsOf<MysqlConnection & SqliteConnection>(db);
+  const given = (transaction as unknown as { connection?: MysqlConnection & SqliteConnection } | undefined)?.connection;
+  const connection = given ?? (await connections.getConnection({ type: 'read' }));
+  try {
+    const rows = db.dialect === 'mysql' ? await runMysql(connection, text, values) : await runSqlite(connection, text, values);
+    return rows as T[];
+  } catch (error) {
+    const parent = error as Error & { sql: string };
+    parent.sql = text;
+    throw new DatabaseError(parent);
+  } finally {
+    if (!given) connections.releaseConnection(connection);
+  }
 }
 
 export function readDate(value: unknown): Date {

@@ -45,6 +45,12 @@ export interface Principal {
   /** jwt_tokens.id of the access token (audit rows name it). */
   tokenId: number;
   user: PrincipalUser;
+  /**
+   * users.vault_change_seq as the authenticator's query read it, at the start of this request:
+   * a sync answers an unchanged vault from it without another round trip. Absent on principals
+   * not made by the authenticator (service-level suites), where the service reads it itself.
+   */
+  vaultChangeSeq?: number;
 }
 
 /**

@@ -23,17 +23,25 @@ export interface ProbeReading {
   lagMaxMs: number;
   rssBytes: number;
   maxRssBytes: number;
+  /** V8's heap (reserved, used) and memory outside it held by JS objects, at the highest RSS sample. */
+  heapTotalBytesAtMaxRss: number;
+  heapUsedBytesAtMaxRss: number;
+  externalBytesAtMaxRss: number;
 }
 
 export interface ApiProcess {
   baseUrl: string;
   dialect: Dialect;
+  /** mysql: the server's database (root credentials), for the database-ceiling leg; sqlite: undefined. */
+  databaseUrl: string | undefined;
   /** "compiled JavaScript (node server/dist/main.js)" or "TypeScript through tsx". */
   runtime: string;
   pid: number;
   /** Starts a fresh event-loop delay histogram and RSS maximum in the server. */
   resetProbe(): Promise<void>;
   readProbe(): Promise<ProbeReading>;
+  /** CPU time (user + system) the server process has used since it started, in ms. */
+  readCpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -102,12 +110,14 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
   return {
     baseUrl,
     dialect: options.dialect,
+    databaseUrl: database.url,
     runtime: compiled ? 'compiled JavaScript (node server/dist/main.js)' : 'TypeScript through the tsx loader (no compiled build on main yet)',
     pid: child.pid!,
     resetProbe: async () => {
       await ask('probe:reset');
     },
     readProbe: () => ask<ProbeReading>('probe:read'),
+    readCpuMs: async () => (await ask<{ cpuMs: number }>('probe:cpu')).cpuMs,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -7,14 +7,21 @@ if (typeof process.send === 'function') {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
   let maxRss = process.memoryUsage.rss();
+  // What the RSS was made of at its highest sample: V8's heap, or memory outside it.
+  let atMax = process.memoryUsage();
   const sampler = setInterval(() => {
-    maxRss = Math.max(maxRss, process.memoryUsage.rss());
+    const rss = process.memoryUsage.rss();
+    if (rss > maxRss) {
+      maxRss = rss;
+      atMax = process.memoryUsage();
+    }
   }, 100);
   sampler.unref();
   process.on('message', (message) => {
     if (message === 'probe:reset') {
       histogram.reset();
       maxRss = process.memoryUsage.rss();
+      atMax = process.memoryUsage();
       process.send({ probe: 'reset' });
     } else if (message === 'probe:read') {
       const ms = (ns) => ns / 1e6;
@@ -25,7 +32,14 @@ if (typeof process.send === 'function') {
         lagMaxMs: ms(histogram.max),
         rssBytes: process.memoryUsage.rss(),
         maxRssBytes: Math.max(maxRss, process.memoryUsage.rss()),
+        heapTotalBytesAtMaxRss: atMax.heapTotal,
+        heapUsedBytesAtMaxRss: atMax.heapUsed,
+        externalBytesAtMaxRss: atMax.external,
       });
+    } else if (message === 'probe:cpu') {
+      // CPU time this process has used since it started (user + system), in ms.
+      const { user, system } = process.cpuUsage();
+      process.send({ probe: 'cpu', cpuMs: (user + system) / 1000 });
     }
   });
   // The IPC channel must not keep a stopping server alive.

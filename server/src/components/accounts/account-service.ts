@@ -127,15 +127,21 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
   }
 
   return {
-    async list(actor: RequestActor, since: string | undefined): Promise<ListAccountsResponse> {
+    /**
+     * `changeSeqReadInRequest`: the vault's change sequence as this request already read it
+     * (the authenticator's query, Principal.vaultChangeSeq), which is as good as reading it here
+     * first; absent, it is read here.
+     */
+    async list(actor: RequestActor, since: string | undefined, changeSeqReadInRequest?: number): Promise<ListAccountsResponse> {
       const userId = actor.principal.userId;
       const sinceSeq = since === undefined ? null : parseVaultCursor(since);
       // No transaction (on SQLite that would queue behind every writer): the change sequence is
       // read first, then only rows and tombstones up to it. Changes of one vault commit in
       // sequence order (allocateChangeSeqs locks the user's row), so every change up to the value
       // read has committed, and anything later is left to the next delta — the cursor, the rows
-      // and the tombstones still describe one moment. An unchanged vault costs that one read.
-      const current = await readVaultChangeSeq(db, userId);
+      // and the tombstones still describe one moment. An unchanged vault costs no read beyond
+      // the authenticator's.
+      const current = changeSeqReadInRequest ?? (await readVaultChangeSeq(db, userId));
       if (sinceSeq !== null && sinceSeq > current) throw invalidCursor();
       const cursor = formatVaultCursor(current);
       if (sinceSeq === current) return { accounts: [], tombstones: [], cursor };

@@ -33,10 +33,11 @@ export async function allocateChangeSeqs(
   return last - count + 1;
 }
 
+/** The user's vault change sequence (a raw read: every sync, even an empty delta, starts with it). */
 export async function readVaultChangeSeq(db: Database, userId: number, transaction?: Transaction): Promise<number> {
-  const user = await db.models.User.findByPk(userId, { attributes: ['id', 'vaultChangeSeq'], raw: true, ...(transaction ? { transaction } : {}) });
+  const [user] = await selectRows(db, 'SELECT vault_change_seq FROM users WHERE id = :userId', { userId }, transaction);
   if (!user) throw new Error(`user ${userId} does not exist`);
-  return Number(user.vaultChangeSeq);
+  return Number(user.vault_change_seq);
 }
 
 const withApplication = (db: Database) => ({

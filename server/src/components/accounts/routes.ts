@@ -13,7 +13,7 @@ function registerRoutes(router: ApiRouter, { db, clock }: AppContext): void {
 
   mountRoute(router, accountRoutes.list, async ({ query }, ctx) => ({
     status: 200,
-    body: await accounts.list(actorOf(ctx), query.since),
+    body: await accounts.list(actorOf(ctx), query.since, ctx.principal.vaultChangeSeq),
   }));
 
   mountRoute(router, accountRoutes.create, async ({ body }, ctx) => {

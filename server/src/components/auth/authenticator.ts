@@ -28,11 +28,11 @@ function unauthorized(message: string, error: 'invalid_request' | 'invalid_token
 // not blacklisted, the session is live (the conditions of liveSessionWhere: active, before its
 // absolute expiry, active within the idle limit) and the user is active. The hash is compared
 // after, in constant time. Indexes: jwt_tokens.jti, jwt_blacklist.jti, the primary keys, user_mfa.user_id.
-const principalSql = `
+export const principalSql = `
 SELECT t.id AS token_id, t.token_hash, s.id AS session_id,
        u.id AS user_id, u.uuid AS user_uuid, u.email, u.first_name, u.last_name, u.role, u.status,
        u.created_at, u.last_login_at, u.last_login_ip, u.password_changed_at, u.failed_login_attempts,
-       m.id AS mfa_id
+       u.vault_change_seq, m.id AS mfa_id
   FROM jwt_tokens t
   JOIN user_sessions s ON s.id = t.session_id AND s.user_id = t.user_id
   JOIN users u ON u.id = t.user_id
@@ -85,6 +85,7 @@ export async function loadPrincipal(
     jti: claims.jti,
     tokenId: Number(row.token_id),
     user,
+    vaultChangeSeq: Number(row.vault_change_seq),
   };
 }
 
