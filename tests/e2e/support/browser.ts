@@ -131,9 +131,10 @@ async function launchChromiumExtensionBrowser(profileDir?: string): Promise<Exte
 }
 
 /**
- * The file a download started by `start` saved. Listens on every tab of the browser: in Firefox the
- * extension's pages are driven over Marionette, but their tabs are pages of the context too, and
- * WebDriver BiDi reports their downloads there.
+ * The file a download started by `start` saved, from whichever tab of the browser it came (the
+ * extension page that offers a file is not always a Playwright page). Chromium only so far: in
+ * Firefox a blob-link download on a Marionette-driven extension tab was not reported (session 5),
+ * so the files that download are Chromium-only there (tests/e2e/jest.config.js).
  */
 export async function catchDownload(context: BrowserContext, start: () => Promise<unknown>): Promise<{ path: string; suggestedFilename: string }> {
   let resolve: (download: Download) => void = () => {};

@@ -60,6 +60,7 @@ type Step =
   | { kind: 'testid'; id: string }
   | { kind: 'role'; role: string; name?: TextMatch; exact?: boolean }
   | { kind: 'text'; text: TextMatch; exact?: boolean }
+  | { kind: 'label'; text: TextMatch; exact?: boolean }
   | { kind: 'nth'; index: number }
   | { kind: 'filter'; hasText?: TextMatch; has?: Step[] }
   | { kind: 'or'; either: Step[]; or: Step[] };
@@ -127,6 +128,13 @@ const run = (list, scopes) => {
     let next = [];
     if (step.kind === 'css') for (const s of current) next.push(...all(s, step.selector));
     else if (step.kind === 'testid') for (const s of current) next.push(...all(s, '[data-testid="' + step.id + '"]'));
+    else if (step.kind === 'label') {
+      // Playwright's getByLabel: a control whose <label> text (or aria-label / aria-labelledby) matches.
+      for (const s of current) next.push(...all(s, 'input, textarea, select, [role=textbox], [role=checkbox], [role=combobox]').filter((el) =>
+        [...(el.labels || [])].some((label) => matches(label.textContent, step.text, step.exact))
+        || (el.getAttribute('aria-label') !== null && matches(el.getAttribute('aria-label'), step.text, step.exact))
+        || (el.getAttribute('aria-labelledby') !== null && matches(nameOf(el), step.text, step.exact))));
+    }
     else if (step.kind === 'role') {
       for (const s of current) next.push(...all(s, roles[step.role] || '[role=' + step.role + ']').filter((el) =>
         visible(el) && (step.name === undefined || matches(nameOf(el), step.name, step.exact))));
@@ -206,6 +214,9 @@ class MarionetteLocator {
   }
   getByTestId(id: string): Locator {
     return this.chain({ kind: 'testid', id }, `getByTestId(${id})`);
+  }
+  getByLabel(text: string | RegExp, options: { exact?: boolean } = {}): Locator {
+    return this.chain({ kind: 'label', text: textMatch(text), exact: options.exact }, `getByLabel(${String(text)})`);
   }
   getByRole(role: string, options: { name?: string | RegExp; exact?: boolean } = {}): Locator {
     return this.chain({ kind: 'role', role, name: options.name === undefined ? undefined : textMatch(options.name), exact: options.exact }, `getByRole(${role}, ${String(options.name)})`);
@@ -409,6 +420,9 @@ class MarionetteDocument {
   }
   getByTestId(id: string): Locator {
     return newLocator(this.doc, [{ kind: 'testid', id }], `getByTestId(${id})`);
+  }
+  getByLabel(text: string | RegExp, options: { exact?: boolean } = {}): Locator {
+    return newLocator(this.doc, [{ kind: 'label', text: textMatch(text), exact: options.exact }], `getByLabel(${String(text)})`);
   }
   getByRole(role: string, options: { name?: string | RegExp; exact?: boolean } = {}): Locator {
     return newLocator(this.doc, [{ kind: 'role', role, name: options.name === undefined ? undefined : textMatch(options.name), exact: options.exact }], `getByRole(${role}, ${String(options.name)})`);
