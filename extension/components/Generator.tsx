@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Preferences } from '@secureaccess/shared/contract';
+import { defaultPreferences, type Preferences } from '@secureaccess/shared/contract';
 import { generatePassword, generatorOptionsOf } from '@secureaccess/shared/generator';
 import { t } from '@/utils/i18n';
 import { askBackground } from '@/utils/messaging';
@@ -7,18 +7,8 @@ import { askBackground } from '@/utils/messaging';
 type Mode = 'characters' | 'passphrase';
 type GeneratorPreferences = Preferences['generator'];
 
-/** Until the saved ones arrive (and if they cannot): the server's defaults. */
-const initialPreferences: GeneratorPreferences = {
-  kind: 'password',
-  length: 20,
-  lowercase: true,
-  uppercase: true,
-  digits: true,
-  symbols: true,
-  avoidAmbiguous: false,
-  words: 5,
-  separator: '-',
-};
+/** Until the saved ones arrive (and if they cannot): the contract's defaults, as the server has them. */
+const initialPreferences: GeneratorPreferences = defaultPreferences.generator;
 
 /**
  * The generator's settings, kept between openings: read from the user's preferences, and every

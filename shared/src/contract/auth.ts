@@ -194,6 +194,28 @@ export const preferencesSchema = z
   })
   .strict();
 export type Preferences = z.infer<typeof preferencesSchema>;
+
+/** What a person without saved preferences gets: the server answers these, and the extension
+ * uses them until the saved ones arrive. */
+export const defaultPreferences: Preferences = {
+  generator: {
+    kind: 'password',
+    length: 20,
+    lowercase: true,
+    uppercase: true,
+    digits: true,
+    symbols: true,
+    avoidAmbiguous: false,
+    words: 5,
+    separator: '-',
+  },
+  lockTimeoutSeconds: 900,
+  clipboardClearSeconds: 30,
+  notifications: { offerSave: true, offerUpdate: true, securityAlerts: true },
+  theme: 'system',
+  language: 'auto',
+  rememberMeByDefault: true,
+};
 export const preferencesResponseSchema = z.object({ preferences: preferencesSchema }).strict();
 
 // ---- routes ----------------------------------------------------------------------------------

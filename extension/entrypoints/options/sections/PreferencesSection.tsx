@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { Preferences } from '@secureaccess/shared/contract';
+import { LoadingOrError } from '@/components/LoadingOrError';
 import { useAsyncAction } from '@/hooks/useAsyncAction';
+import { useSavedSetting } from '@/hooks/useSavedSetting';
 import { t } from '@/utils/i18n';
 import { askBackground } from '@/utils/messaging';
 import type { StatusView } from '@/utils/protocol';
@@ -25,33 +27,13 @@ function withCurrent(choices: number[], current: number): number[] {
   return choices.includes(current) ? choices : [...choices, current].sort((a, b) => (a === 0 ? 1 : b === 0 ? -1 : a - b));
 }
 
+const loadPreferences = async () => (await askBackground('preferences:get', {})).preferences;
+const storePreferences = async (preferences: Preferences) => (await askBackground('preferences:set', { preferences })).preferences;
+
 /** Everything /me/preferences holds, plus the profile's names; each change is saved at once. */
 export function PreferencesSection() {
-  const [preferences, setPreferences] = useState<Preferences | null>(null);
-  const [saved, setSaved] = useState(false);
-  const { busy, error, run } = useAsyncAction();
-  useEffect(() => {
-    void run(async () => setPreferences((await askBackground('preferences:get', {})).preferences));
-  }, [run]);
-  if (!preferences) {
-    return error ? (
-      <div className="sa-alert sa-alert-error" role="alert">
-        {error}
-      </div>
-    ) : (
-      <span className="sa-spinner" role="status" aria-label={t('common.loading')} />
-    );
-  }
-
-  async function save(next: Preferences) {
-    setPreferences(next);
-    setSaved(false);
-    const answer = await run(() => askBackground('preferences:set', { preferences: next }));
-    if (answer) {
-      setPreferences(answer.preferences);
-      setSaved(true);
-    }
-  }
+  const { value: preferences, save, saved, busy, error } = useSavedSetting(loadPreferences, storePreferences, { revertOnFailure: false });
+  if (!preferences) return <LoadingOrError error={error} />;
   const generator = preferences.generator;
   const setGenerator = (change: Partial<Preferences['generator']>) => void save({ ...preferences, generator: { ...generator, ...change } });
   const notifications = preferences.notifications;

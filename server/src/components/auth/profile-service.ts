@@ -2,6 +2,7 @@
 // user edits; the strict contract refuses every other field) and the extension settings that
 // follow the user between devices.
 import {
+  defaultPreferences,
   ErrorCode,
   preferencesSchema,
   type Preferences,
@@ -19,25 +20,6 @@ import { clockOf, type RequestMeta } from './context';
 
 type UpdateProfileInput = z.output<typeof updateProfileBodySchema>;
 
-export const defaultPreferences: Preferences = {
-  generator: {
-    kind: 'password',
-    length: 20,
-    lowercase: true,
-    uppercase: true,
-    digits: true,
-    symbols: true,
-    avoidAmbiguous: false,
-    words: 5,
-    separator: '-',
-  },
-  lockTimeoutSeconds: 900,
-  clipboardClearSeconds: 30,
-  notifications: { offerSave: true, offerUpdate: true, securityAlerts: true },
-  theme: 'system',
-  language: 'auto',
-  rememberMeByDefault: true,
-};
 
 /** What toProfile reads: the principal's user, or a freshly written row plus the MFA state. */
 type ProfileSource = Pick<

@@ -1,40 +1,17 @@
-import { useEffect, useState } from 'react';
 import type { OrganisationSettings } from '@secureaccess/shared/contract';
-import { useAsyncAction } from '@/hooks/useAsyncAction';
+import { LoadingOrError } from '@/components/LoadingOrError';
+import { useSavedSetting } from '@/hooks/useSavedSetting';
 import { t } from '@/utils/i18n';
 import { askBackground } from '@/utils/messaging';
 import '../people.css';
 
+const loadSettings = async () => (await askBackground('people:settings-get', {})).settings;
+const storeSettings = async (settings: OrganisationSettings) => (await askBackground('people:settings-set', { settings })).settings;
+
 /** Admin: sign-ups open or closed and the access new applications start with; each change saved at once. */
 export function OrganisationSettingsSection() {
-  const [settings, setSettings] = useState<OrganisationSettings | null>(null);
-  const [saved, setSaved] = useState(false);
-  const { busy, error, run } = useAsyncAction();
-  useEffect(() => {
-    void run(async () => setSettings((await askBackground('people:settings-get', {})).settings));
-  }, [run]);
-  if (!settings) {
-    return error ? (
-      <div className="sa-alert sa-alert-error" role="alert">
-        {error}
-      </div>
-    ) : (
-      <span className="sa-spinner" role="status" aria-label={t('common.loading')} />
-    );
-  }
-
-  async function save(next: OrganisationSettings) {
-    const previous = settings;
-    setSettings(next);
-    setSaved(false);
-    const answer = await run(() => askBackground('people:settings-set', { settings: next }));
-    if (answer) {
-      setSettings(answer.settings);
-      setSaved(true);
-    } else {
-      setSettings(previous);
-    }
-  }
+  const { value: settings, save, saved, busy, error } = useSavedSetting(loadSettings, storeSettings, { revertOnFailure: true });
+  if (!settings) return <LoadingOrError error={error} />;
 
   return (
     <div className="stack">
