@@ -22,7 +22,12 @@ let indexUserId: string | null = null;
 let matcher: PageMatcher | null = null;
 let lastSyncAt: number | null = null;
 
+// Counts locks. Lock zeroes the user key's bytes in place, so a build or a sync that was in flight
+// across a lock holds a zeroed key: what it decrypted (or would encrypt) must not be installed.
+let lockGeneration = 0;
+
 onLock(() => {
+  lockGeneration += 1;
   index = null;
   indexUserId = null;
 });
@@ -45,11 +50,19 @@ export async function pageMatcher(): Promise<PageMatcher> {
 export async function vault(): Promise<VaultIndex> {
   const { key, holder: current } = await requireUserKey();
   if (index && indexUserId === current.user.id) return index;
+  const generation = lockGeneration;
   const cache = await vaultCacheItem.getValue();
   const accounts = cache && cache.userId === current.user.id ? cache.accounts : [];
-  index = await VaultIndex.build(key, accounts);
+  const built = await VaultIndex.build(key, accounts);
+  if (generation !== lockGeneration) throw lockedMeanwhile();
+  index = built;
   indexUserId = current.user.id;
   return index;
+}
+
+/** A lock came while this work was in flight: its key is gone, so is its result. */
+function lockedMeanwhile(): ExtensionError {
+  return new ExtensionError('locked', t('errors.vaultLocked'));
 }
 
 /** How long a revalidation before a fill may take before the cached catalogue decides (offline). */
@@ -118,6 +131,7 @@ async function syncPreferences(): Promise<void> {
 
 async function syncAccounts(): Promise<void> {
   const { key, keyVersion, holder: current } = await requireUserKey();
+  const generation = lockGeneration;
   const cache = await vaultCacheItem.getValue();
   const sameUser = cache?.userId === current.user.id;
   const since = sameUser ? (cache?.cursor ?? undefined) : undefined;
@@ -126,14 +140,18 @@ async function syncAccounts(): Promise<void> {
   // request was in flight stays (and a version older than the saved one is ignored).
   const latest = since ? await vaultCacheItem.getValue() : null;
   const merged = since ? mergeEncryptedAccounts(latest?.userId === current.user.id ? latest.accounts : [], delta.accounts, delta.tombstones) : delta.accounts;
+  if (generation !== lockGeneration) throw lockedMeanwhile();
   // v1 rows still holding url/folder in clear are re-encrypted now (protocol v1.1).
   const upgraded = await encryptLegacyAccounts(key, keyVersion, merged);
   const accounts = mergeEncryptedAccounts(merged, upgraded, []);
   await vaultCacheItem.setValue({ userId: current.user.id, cursor: delta.cursor, accounts });
+  if (generation !== lockGeneration) throw lockedMeanwhile();
   if (index && indexUserId === current.user.id && since) {
     await index.applyChanges([...delta.accounts, ...upgraded], delta.tombstones);
   } else {
-    index = await VaultIndex.build(key, accounts);
+    const built = await VaultIndex.build(key, accounts);
+    if (generation !== lockGeneration) throw lockedMeanwhile();
+    index = built;
     indexUserId = current.user.id;
   }
 }
