@@ -7,6 +7,8 @@
 source "$(dirname "$0")/lib.sh"
 cd "$repo_root"
 install_deps
+# The vault-open and heavy-page benches run in real Chromium (a fresh machine has none).
+ensure_chromium
 export BENCH_RESULTS="${BENCH_RESULTS:-$repo_root/bench-results.json}"
 rm -f "$BENCH_RESULTS"
 # The API benches run the compiled server (node server/dist/main.js), as npm start does.

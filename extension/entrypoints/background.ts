@@ -2,6 +2,7 @@ import { clearClipboardAlarm, clearClipboardNow } from '@/utils/background/clipb
 import { fillFromShortcut, forgetTab, openMenuFromContextMenu } from '@/utils/background/fill-service';
 import { backgroundHandlers } from '@/utils/background/handlers';
 import { extensionOrigin, lockIfIdle, onLock, onUnlock } from '@/utils/background/session';
+import { toolbarButton } from '@/utils/background/toolbar';
 import { syncIfStale } from '@/utils/background/vault-service';
 import { z } from 'zod';
 import { applyLanguage, t } from '@/utils/i18n';
@@ -51,7 +52,7 @@ export default defineBackground(() => {
   });
   onUnlock(() => {
     void browser.alarms.create(syncAlarm, { periodInMinutes: syncPeriodMinutes });
-    void browser.action?.setBadgeText?.({ text: '' });
+    void toolbarButton()?.setBadgeText({ text: '' });
   });
   onLock(() => {
     void browser.alarms.clear(syncAlarm);
@@ -74,8 +75,8 @@ export default defineBackground(() => {
       if (target?.id === undefined || !target.url) return;
       const outcome = await fillFromShortcut(target.id, target.url).catch(() => null);
       if (outcome && outcome.status !== 'filled' && outcome.status !== 'confirm') {
-        await browser.action?.setBadgeText?.({ tabId: target.id, text: '!' });
-        await browser.action?.setTitle?.({ tabId: target.id, title: `SecureAccess: ${outcome.message}` });
+        await toolbarButton()?.setBadgeText({ tabId: target.id, text: '!' });
+        await toolbarButton()?.setTitle({ tabId: target.id, title: `SecureAccess: ${outcome.message}` });
       }
     })();
   });

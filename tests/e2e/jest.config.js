@@ -8,9 +8,6 @@ const base = require('../../jest.config.js');
 
 // Files that stay Chromium-only, and why (each reason is in docs/extension.md, "Firefox").
 const chromiumOnly = {
-  // Presses the shortcut and the context-menu item by dispatching chrome.commands/contextMenus events
-  // inside the MV3 service worker; Firefox's MV2 event page is reachable by no WebDriver protocol.
-  'shortcut-context-menu.e2e.test.ts': 'drives background events from the service worker',
   // Reads the clipboard after a granted clipboard-read permission (BiDi has no permission grants in
   // Firefox ESR) and rewinds the auto-lock alarm from the service worker.
   'auto-lock-clipboard.e2e.test.ts': 'clipboard permission grant and service-worker alarms',

@@ -52,6 +52,7 @@ import {
   vault,
 } from './vault-service';
 import type { VaultItem } from './vault-index';
+import { toolbarButton } from './toolbar';
 
 type ContentSender = Extract<VerifiedSender, { kind: 'content' }>;
 type ExtensionSender = Extract<VerifiedSender, { kind: 'extension' }>;
@@ -535,7 +536,7 @@ export async function closeInline(sender: ExtensionSender, token: string, refocu
 export async function fillFromShortcut(tabId: number, tabUrl: string): Promise<FillOutcome> {
   if (!(await currentUserKey())) {
     try {
-      await browser.action?.openPopup?.();
+      await toolbarButton()?.openPopup();
     } catch {
       // Opening the popup needs a recent gesture in some browsers; the badge is enough then.
     }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Download, type Frame, type Page, type Worker } from 'playwright-core';
 import { repoRoot } from './api-server';
-import { countFirefoxInlineFrames, findFirefoxExtensionFrame, firefoxExtensionDir, launchFirefoxExtensionBrowser, waitForFirefoxInlineFrame } from './firefox';
+import { catchFirefoxDownload, countFirefoxInlineFrames, findFirefoxExtensionFrame, firefoxExtensionDir, launchFirefoxExtensionBrowser, waitForFirefoxInlineFrame } from './firefox';
 
 // The service worker's global, as seen inside `worker.evaluate` callbacks.
 declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,6 +34,16 @@ export interface ExtensionBrowser {
   setStorage(area: 'local' | 'session', items: Record<string, unknown>): Promise<void>;
   /** Removes `keys` from chrome.storage.local / .session. */
   removeStorage(area: 'local' | 'session', keys: string[]): Promise<void>;
+  /**
+   * Runs `fn` with the extension's own APIs — `chrome` in Chromium's service worker, `browser` in a
+   * Firefox extension document (so not the background's memory): storage, alarms, tabs, the
+   * toolbar button. `fn` is serialised, so it names the API itself: `globalThis.browser ?? chrome`.
+   */
+  evaluateInExtension<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /** The extension's keyboard shortcut `command` pressed by a person, with `page` the active tab. */
+  pressShortcut(command: string, page: Page): Promise<void>;
+  /** Stops the background (the MV3 worker, the MV2 event page) as the browser does when it idles. */
+  stopBackground(): Promise<void>;
   /** What the system clipboard holds now (read in `page`, a focused page of this browser). */
   readClipboard(page: Page): Promise<string>;
   /** Quits the browser and starts it again on the same profile (storage.session is gone). */
@@ -115,6 +125,36 @@ async function launchChromiumExtensionBrowser(profileDir?: string): Promise<Exte
       const sw = await serviceWorker();
       await sw.evaluate(([which, names]) => chrome.storage[which].remove(names), [area, keys] as const);
     },
+    async evaluateInExtension(fn, arg) {
+      const sw = await serviceWorker();
+      return sw.evaluate(fn, arg);
+    },
+    async pressShortcut(command, page) {
+      const tabId = await tabIdOf(page);
+      const sw = await serviceWorker();
+      await sw.evaluate(async ([name, id]) => chrome.commands.onCommand.dispatch(name, await chrome.tabs.get(id)), [command, tabId] as const);
+    },
+    async stopBackground() {
+      // Over CDP, from any page: the worker's target closed, as Chrome closes an idle worker.
+      const page = context.pages()[0] ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      try {
+        const isOurs = (t: { type: string; url: string }) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`);
+        const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+        const worker = targetInfos.find(isOurs);
+        if (!worker) throw new Error('the service worker is not running');
+        await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+        // Stopped once its target is gone (the next message to the background starts a new worker).
+        for (let i = 0; ; i++) {
+          const now = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string }[] };
+          if (!now.targetInfos.some((t) => t.targetId === worker.targetId)) return;
+          if (i === 50) throw new Error('the service worker did not stop');
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await cdp.detach();
+      }
+    },
     async readClipboard(page) {
       await context.grantPermissions(['clipboard-read', 'clipboard-write']);
       return page.evaluate(() => navigator.clipboard.readText());
@@ -130,13 +170,23 @@ async function launchChromiumExtensionBrowser(profileDir?: string): Promise<Exte
   };
 }
 
+/** The toolbar button's badge and title on `page`'s tab (MV3 `action`, MV2 `browserAction`). */
+export async function toolbarBadge(extension: ExtensionBrowser, page: Page): Promise<{ badge: string; title: string }> {
+  const tabId = await extension.tabIdOf(page);
+  return extension.evaluateInExtension(async (id: number) => {
+    const api = (globalThis as { browser?: any }).browser ?? chrome; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const button = api.action ?? api.browserAction;
+    return { badge: await button.getBadgeText({ tabId: id }), title: await button.getTitle({ tabId: id }) };
+  }, tabId);
+}
+
 /**
  * The file a download started by `start` saved, from whichever tab of the browser it came (the
- * extension page that offers a file is not always a Playwright page). Chromium only so far: in
- * Firefox a blob-link download on a Marionette-driven extension tab was not reported (session 5),
- * so the files that download are Chromium-only there (tests/e2e/jest.config.js).
+ * extension page that offers a file is not always a Playwright page): Chromium reports it to
+ * Playwright; Firefox saves it in the profile's download folder, which is watched (firefox.ts).
  */
 export async function catchDownload(context: BrowserContext, start: () => Promise<unknown>): Promise<{ path: string; suggestedFilename: string }> {
+  if (browserName === 'firefox') return catchFirefoxDownload(context, start);
   let resolve: (download: Download) => void = () => {};
   const downloaded = new Promise<Download>((done) => { resolve = done; });
   const onDownload = (download: Download) => resolve(download);

@@ -6,10 +6,10 @@
 // profile (a proxy file named after the add-on id holding the build's path; unsigned add-ons are
 // allowed on ESR with xpinstall.signatures.required=false). Its moz-extension:// host is pinned by
 // extensions.webextensions.uuids, so the suite knows the popup's address.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { firefox, type Frame, type Page } from 'playwright-core';
+import { firefox, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { repoRoot } from './api-server';
 import type { ExtensionBrowser } from './browser';
 import { MarionetteClient, marionetteFrame, marionettePage, type DocumentTarget } from './marionette-page';
@@ -24,6 +24,8 @@ declare const browser: any; // eslint-disable-line @typescript-eslint/no-explici
 
 interface FirefoxSession {
   client: MarionetteClient;
+  /** Where Firefox saves downloads (Playwright's downloadsPath: it sets BiDi's download behaviour). */
+  downloadsDir: string;
   /** Marionette's handle of the tab a Playwright page lives in. */
   handleOf(page: Page): Promise<string>;
 }
@@ -46,7 +48,10 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
   mkdirSync(path.join(userDataDir, 'extensions'), { recursive: true });
   writeFileSync(path.join(userDataDir, 'extensions', addonId), `${firefoxExtensionDir}\n`);
   rmSync(path.join(userDataDir, 'sa-marionette-relay'), { force: true });
+  const downloadsDir = path.join(userDataDir, 'sa-downloads');
+  mkdirSync(downloadsDir, { recursive: true });
   const context = await firefox.launchPersistentContext(userDataDir, {
+    downloadsPath: downloadsDir,
     channel: 'moz-firefox',
     executablePath: launcher,
     headless: true,
@@ -95,7 +100,7 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
       await page.evaluate((name) => { window.name = name; }, previous);
     }
   };
-  sessions.set(context, { client, handleOf });
+  sessions.set(context, { client, handleOf, downloadsDir });
 
   /** Marionette's handle of each extension page's tab. */
   const extensionTabs = new WeakMap<Page, string>();
@@ -139,6 +144,17 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
     }
   };
 
+  /** Runs `script` (a function body; `arguments` are `args`) in the browser window's privileged scope. */
+  const inChrome = <R>(script: string, args: unknown[]): Promise<R> => client.exclusive(async () => {
+    await client.ensureWindow();
+    await client.raw('Marionette:SetContext', { value: 'chrome' });
+    try {
+      return (await client.raw<{ value: R }>('WebDriver:ExecuteScript', { script, args })).value;
+    } finally {
+      await client.raw('Marionette:SetContext', { value: 'content' });
+    }
+  });
+
   const tabIdOf = async (page: Page): Promise<number> => {
     const url = page.url();
     const id = await inExtension(async (wanted: string) => {
@@ -157,7 +173,7 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
     extensionId,
     browserName: 'firefox',
     serviceWorker() {
-      throw new Error('Firefox runs the background as an MV2 event page, which no WebDriver protocol reaches: this test is Chromium-only');
+      throw new Error('Firefox runs the background as an MV2 event page, not a service worker: use evaluateInExtension, pressShortcut or stopBackground');
     },
     tabIdOf,
     async openPopup(target) {
@@ -175,6 +191,40 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
     },
     async removeStorage(area, keys) {
       await inExtension(([which, names]: ['local' | 'session', string[]]) => browser.storage[which].remove(names), [area, keys]);
+    },
+    evaluateInExtension(fn, arg) {
+      return inExtension(fn, arg);
+    },
+    // The browser's own key binding for the command (a <key> in the browser window's keyset,
+    // reached in Marionette's chrome context), fired as a key press fires it: with the page's tab
+    // active, the active-tab grant, then commands.onCommand in the background.
+    async pressShortcut(command, page) {
+      await page.bringToFront();
+      const pressed = await inChrome<string>(`
+        const [addonId, name] = arguments;
+        const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+        const shortcuts = ExtensionParent.GlobalManager.getExtension(addonId).shortcuts;
+        return shortcuts.commands.then((commands) => {
+          const shortcut = commands.get(name)?.shortcut;
+          if (!shortcut) return 'no shortcut is set for ' + name;
+          const letter = shortcut.split('+').pop().toUpperCase();
+          const keyset = document.querySelector('keyset[id^="ext-keyset-id-' + addonId.replace(/[^a-z0-9_-]/gi, '_') + '"]');
+          const key = [...(keyset?.querySelectorAll('key') ?? [])].find((k) => (k.getAttribute('key') ?? '').toUpperCase() === letter);
+          if (!key) return 'the browser window has no key for ' + shortcut;
+          key.doCommand();
+          return 'pressed';
+        });`, [addonId, command]);
+      if (pressed !== 'pressed') throw new Error(pressed);
+    },
+    // What Firefox does to an idle event page (ExtensionParent's terminateBackground), then waits
+    // until it is stopped; the next event or message starts it again.
+    async stopBackground() {
+      const state = await inChrome<string>(`
+        const [addonId] = arguments;
+        const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+        const extension = ExtensionParent.GlobalManager.getExtension(addonId);
+        return extension.terminateBackground({ ignoreDevToolsAttached: true }).then(() => extension.backgroundState);`, [addonId]);
+      if (state !== 'stopped') throw new Error(`the event page did not stop (${state})`);
     },
     // WebDriver BiDi grants no clipboard-read in Firefox ESR: paste with the keyboard (Ctrl+V) into
     // a blank page's textarea, which reads the system clipboard as a person's paste does.
@@ -215,6 +265,37 @@ async function waitForExtension(inExtension: <R, A>(fn: (arg: A) => R | Promise<
       if (Date.now() > deadline) throw new Error(`the add-on did not start: ${String(error)}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+  }
+}
+
+/**
+ * The file a download started by `start` saved: Firefox writes it to the profile's download folder
+ * (as `<name>.part` until done), where it is watched for; it is then moved out, so the next download
+ * of the same name keeps its name.
+ */
+export async function catchFirefoxDownload(context: BrowserContext, start: () => Promise<unknown>, timeoutMs = 60_000): Promise<{ path: string; suggestedFilename: string }> {
+  const session = sessions.get(context);
+  if (!session) throw new Error('not the Firefox extension browser');
+  const dir = session.downloadsDir;
+  const before = new Set(readdirSync(dir));
+  await start();
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const names = readdirSync(dir);
+    const done = names.find((name) => !before.has(name) && !name.endsWith('.part') && !names.includes(`${name}.part`));
+    if (done) {
+      // Complete once no .part is left beside it and its size holds across two looks.
+      const size = `${done}:${statSync(path.join(dir, done)).size}`;
+      if (size === last) {
+        const kept = path.join(mkdtempSync(path.join(tmpdir(), 'sa-e2e-download-')), done);
+        renameSync(path.join(dir, done), kept);
+        return { path: kept, suggestedFilename: done };
+      }
+      last = size;
+    }
+    if (Date.now() > deadline) throw new Error(`no download finished in ${dir}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
