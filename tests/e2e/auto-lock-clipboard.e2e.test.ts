@@ -1,26 +1,26 @@
-import type { Worker } from 'playwright-core';
 import { logInAs } from './support/api-client';
 import { PopupPage } from './support/popup-page';
 import { startSignedInWorld, type E2eWorld } from './support/session';
 import { waitUntil } from './support/wait';
 
-// The service worker's global, as seen inside `worker.evaluate` callbacks.
+// The extension's global (`browser` in Firefox), as seen inside `evaluateInExtension` callbacks.
 declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // The two timers of the background, against the preferences the API holds for the person. Neither
 // test waits the real minutes: the clipboard delay is set to a few seconds (the preference allows
-// 1..600, 0 = never), and auto-lock moves the recorded last use back, then fires the real alarm.
+// 1..600, 0 = never), and auto-lock moves the recorded last use back, then fires the real alarm
+// (re-created with the same name from the extension's side, as the background's own code does).
 describe('auto-lock and clipboard clearing follow the preferences', () => {
   let world: E2eWorld;
   const clipboardClearSeconds = 4; // long enough to read the clipboard before, short enough to wait for
   const lockTimeoutSeconds = 2 * 60; // differs from the 15-minute default, so a test fails if it is ignored
   const account = { url: 'https://timers.example/login', username: 'ada@timers.example', password: 'Timer-pass-7f3Q!' };
 
-  const worker = (): Promise<Worker> => world.browser.serviceWorker();
+  /** Runs `fn` with the extension's APIs (`api` is `browser` in Firefox, `chrome` in Chromium). */
+  const inExtension = <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => world.browser.evaluateInExtension(fn, arg);
 
   beforeAll(async () => {
     world = await startSignedInWorld();
-    await world.browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     const api = await logInAs(world.api.url, world.person.email, world.person.password);
     const current = await api.call<{ preferences: Record<string, unknown> }>('GET', '/me/preferences');
     const saved = await api.call('PUT', '/me/preferences', { ...current.body.preferences, clipboardClearSeconds, lockTimeoutSeconds });
@@ -43,28 +43,28 @@ describe('auto-lock and clipboard clearing follow the preferences', () => {
   test('when a password is copied, then the clipboard holds it, and after the preference\'s delay it no longer does', async () => {
     const popup = new PopupPage(await world.browser.openPopup());
     await popup.waitForPhase('unlocked');
-    const clipboard = () => popup.page.evaluate(() => navigator.clipboard.readText());
+    const clipboard = () => world.browser.readClipboard(popup.page);
 
     await popup.account(account.username).getByRole('button', { name: 'Copy password' }).click();
     await popup.page.getByTestId('popup-message').getByText(`Password copied; the clipboard is cleared in ${clipboardClearSeconds} s.`).waitFor();
     expect(await clipboard()).toBe(account.password);
 
-    // Chrome clears it from the offscreen document (the service worker has no DOM).
+    // Chrome clears it from the offscreen document (the service worker has no DOM), Firefox from the event page.
     expect(await waitUntil(clipboard, (text) => text !== account.password, 'the clipboard to be cleared', clipboardClearSeconds * 1000 + 15_000)).toBe('');
     await popup.page.close();
   });
 
   test('when the vault has been idle longer than the lock timeout, then the auto-lock alarm locks it and the key leaves storage.session', async () => {
-    const sw = await worker();
     // The background keeps a one-minute auto-lock alarm.
-    expect(await sw.evaluate(() => chrome.alarms.get('auto-lock'))).toMatchObject({ name: 'auto-lock', periodInMinutes: 1 });
+    expect(await inExtension(() => ((globalThis as { browser?: any }).browser ?? chrome).alarms.get('auto-lock'), null)).toMatchObject({ name: 'auto-lock', periodInMinutes: 1 }); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(typeof (await world.browser.storage('session')).userKey).toBe('string');
 
     // The last use (the auto-lock clock) is moved just past the lock timeout, then the real alarm
     // is made due now (an unpacked extension's alarms have no minimum delay), keeping its period.
-    await sw.evaluate(async (idleMs) => {
-      await chrome.storage.session.set({ lastActivity: Date.now() - idleMs });
-      await chrome.alarms.create('auto-lock', { when: Date.now() + 50, periodInMinutes: 1 });
+    await inExtension(async (idleMs: number) => {
+      const api = (globalThis as { browser?: any }).browser ?? chrome; // eslint-disable-line @typescript-eslint/no-explicit-any
+      await api.storage.session.set({ lastActivity: Date.now() - idleMs });
+      await api.alarms.create('auto-lock', { when: Date.now() + 50, periodInMinutes: 1 });
     }, (lockTimeoutSeconds + 5) * 1000);
 
     await waitUntil(async () => (await world.browser.storage('session')).userKey ?? null, (key) => key === null, 'the user key to leave storage.session');
@@ -77,14 +77,14 @@ describe('auto-lock and clipboard clearing follow the preferences', () => {
   });
 
   test('when the vault was used within the lock timeout, then the auto-lock alarm leaves it unlocked', async () => {
-    const sw = await worker();
-    await sw.evaluate(async (idleMs) => {
-      await chrome.storage.session.set({ lastActivity: Date.now() - idleMs });
-      await chrome.alarms.create('auto-lock', { when: Date.now() + 50, periodInMinutes: 1 });
+    await inExtension(async (idleMs: number) => {
+      const api = (globalThis as { browser?: any }).browser ?? chrome; // eslint-disable-line @typescript-eslint/no-explicit-any
+      await api.storage.session.set({ lastActivity: Date.now() - idleMs });
+      await api.alarms.create('auto-lock', { when: Date.now() + 50, periodInMinutes: 1 });
     }, (lockTimeoutSeconds - 30) * 1000);
-    // The alarm fired: Chrome moved it to its next period, a minute away ...
+    // The alarm fired: the browser moved it to its next period, a minute away ...
     await waitUntil(
-      () => sw.evaluate(async () => (await chrome.alarms.get('auto-lock')).scheduledTime - Date.now()),
+      () => inExtension(async () => (await ((globalThis as { browser?: any }).browser ?? chrome).alarms.get('auto-lock')).scheduledTime - Date.now(), null), // eslint-disable-line @typescript-eslint/no-explicit-any
       (untilNext: number) => untilNext > 30_000,
       'the auto-lock alarm to fire',
     );

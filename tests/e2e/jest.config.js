@@ -8,9 +8,6 @@ const base = require('../../jest.config.js');
 
 // Files that stay Chromium-only, and why (each reason is in docs/extension.md, "Firefox").
 const chromiumOnly = {
-  // Reads the clipboard after a granted clipboard-read permission (BiDi has no permission grants in
-  // Firefox ESR) and rewinds the auto-lock alarm from the service worker.
-  'auto-lock-clipboard.e2e.test.ts': 'clipboard permission grant and service-worker alarms',
   // Its adapters are in (storage, downloads, keyboard, goto), but through the Marionette page shim
   // (one WebDriver round trip per probe) its audit-log test runs past the 120 s test timeout, and a
   // retry then counts its own extra sign-ins; to be split into shorter tests before it runs here.
