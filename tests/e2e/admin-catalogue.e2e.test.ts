@@ -5,14 +5,12 @@ import type { Page } from 'playwright-core';
 import { normalizeUrl } from '@secureaccess/shared/matcher';
 import { repoRoot } from './support/api-server';
 import { logInAs, type AdminSession } from './support/api-client';
-import { catchDownload, launchExtensionBrowser, screenshot, type ExtensionBrowser } from './support/browser';
+import { catchDownload, launchExtensionBrowser, screenshot, toolbarBadge, type ExtensionBrowser } from './support/browser';
 import { InlineMenu } from './support/inline-menu';
 import { PopupPage } from './support/popup-page';
 import { newPerson, startSignedInWorld, type E2eWorld } from './support/session';
 import { waitUntil } from './support/wait';
 
-// The service worker's own `chrome` (the shortcut is pressed by dispatching its command event there).
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 interface ApiApplication {
   id: string;
@@ -116,14 +114,8 @@ describe('admin console: the application catalogue', () => {
     const menu = await InlineMenu.of(page);
     await menu.blocked().getByText(declinedValue, { exact: false }).waitFor();
     expect(await menu.accounts().count()).toBe(0);
-    const tabId = await other.tabIdOf(page);
-    const worker = await other.serviceWorker();
-    await worker.evaluate(async (id) => chrome.commands.onCommand.dispatch('fill-login', await chrome.tabs.get(id)), tabId);
-    const badge = await waitUntil(
-      () => worker.evaluate(async (id) => ({ badge: await chrome.action.getBadgeText({ tabId: id }), title: await chrome.action.getTitle({ tabId: id }) }), tabId),
-      (answer: { badge: string }) => answer.badge !== '',
-      'the shortcut refusal badge',
-    );
+    await other.pressShortcut('fill-login', page);
+    const badge = await waitUntil(() => toolbarBadge(other, page), (answer) => answer.badge !== '', 'the shortcut refusal badge');
     expect(badge.title).toContain(declinedValue);
     expect(await fieldValues(page)).toEqual(['', '']);
 
@@ -163,8 +155,7 @@ describe('admin console: the application catalogue', () => {
     const menuAgain = await InlineMenu.of(again);
     await menuAgain.account(otherAccount.username).waitFor();
     await again.keyboard.press('Escape');
-    const againTab = await other.tabIdOf(again);
-    await worker.evaluate(async (id) => chrome.commands.onCommand.dispatch('fill-login', await chrome.tabs.get(id)), againTab);
+    await other.pressShortcut('fill-login', again);
     await again.waitForFunction(() => (document.getElementById('password') as HTMLInputElement).value !== '');
     expect(await fieldValues(again)).toEqual([otherAccount.username, otherAccount.password]);
     await again.close();

@@ -162,16 +162,20 @@ describe('admin console: users, audit log, organisation settings; activity for e
     expect((await register((await makeRegistration()).registerBody)).status).toBe(201);
   });
 
-  test('when the audit log is filtered by Grace and sign-ins, then only those show; the CSV has the same rows and the chain is verified', async () => {
+  /** The audit log filtered to Grace's sign-ins: its rows, once there are three (before, during and after the lock). */
+  const graceSignIns = async () => {
     await openSection('audit', 'Audit log');
     await options.getByTestId('chain-status').getByText(/^Chain verified — all \d+ entries intact\./).waitFor();
-
     await options.getByRole('textbox', { name: 'User email' }).fill(grace.email);
     await options.getByRole('combobox', { name: 'Action' }).selectOption({ label: 'Signed in' });
     await options.getByRole('button', { name: 'Apply filters' }).click();
     const rows = options.getByTestId('audit-table').locator('tbody tr');
-    // Grace signed in three times (before, during and after the lock); one was refused.
     await waitUntil(() => rows.count(), (n) => n === 3, 'Grace’s three sign-ins');
+    return rows;
+  };
+
+  test('when the audit log is filtered by Grace and sign-ins, then only those show, the refusal in words, and the chain is verified — in English and in Spanish', async () => {
+    const rows = await graceSignIns();
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action')))).toEqual(['auth.login', 'auth.login', 'auth.login']);
     expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual([grace.email, grace.email, grace.email]);
     expect(await rows.getByText('Failed', { exact: true }).count()).toBe(1);
@@ -186,7 +190,10 @@ describe('admin console: users, audit log, organisation settings; activity for e
     await screenshot(options, 'options-audit-es-dark');
     await setTheme('light');
     await options.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+  });
 
+  test('when the filtered audit log is exported, then the CSV has the same rows; an email nobody has is said in words', async () => {
+    await graceSignIns();
     const download = await catchDownload(world.browser.context, () => options.getByRole('button', { name: 'Export CSV' }).click());
     const csv = await readFile(download.path, 'utf8');
     const lines = csv.trim().split('\r\n');

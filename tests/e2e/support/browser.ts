@@ -125,9 +125,10 @@ async function launchChromiumExtensionBrowser(profileDir?: string): Promise<Exte
       const sw = await serviceWorker();
       await sw.evaluate(([which, names]) => chrome.storage[which].remove(names), [area, keys] as const);
     },
-    async evaluateInExtension(fn, arg) {
+    async evaluateInExtension<R, A>(fn: (arg: A) => R | Promise<R>, arg: A) {
       const sw = await serviceWorker();
-      return sw.evaluate(fn, arg);
+      // Plain values only cross (no handles), so Playwright's unboxed argument is `arg` itself.
+      return sw.evaluate(fn as (arg: unknown) => R | Promise<R>, arg);
     },
     async pressShortcut(command, page) {
       const tabId = await tabIdOf(page);

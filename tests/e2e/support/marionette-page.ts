@@ -4,7 +4,9 @@
 // this is the subset of that API they use, with the same meaning: locators are lazy, actions wait
 // for one visible element and refuse an ambiguous one (strict mode), clicks and typing are real
 // input events (WebDriver Element Click / Send Keys). Anything else throws, naming the method.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 
 /** A Marionette command over the launcher's loopback relay. */
@@ -63,7 +65,8 @@ type Step =
   | { kind: 'label'; text: TextMatch; exact?: boolean }
   | { kind: 'nth'; index: number }
   | { kind: 'filter'; hasText?: TextMatch; has?: Step[] }
-  | { kind: 'or'; either: Step[]; or: Step[] };
+  | { kind: 'or'; either: Step[]; or: Step[] }
+  | { kind: 'and'; also: Step[] };
 
 const elementKey = 'element-6066-11e4-a52e-4f735466cecf';
 type ElementRef = { [elementKey]: string };
@@ -110,6 +113,15 @@ const roles = {
   columnheader: 'th, [role=columnheader]', group: 'fieldset, details, [role=group]', navigation: 'nav, [role=navigation]',
   searchbox: 'input[type=search], [role=searchbox]',
 };
+// An element's text as assistive technology reads it: aria-hidden parts (a sort arrow) left out.
+// A block-level child is its own run of text (a space either side), as in Playwright's name.
+const spoken = (node) => {
+  if (node.nodeType === 3) return node.data;
+  if (node.nodeType !== 1 || node.getAttribute('aria-hidden') === 'true') return '';
+  const text = [...node.childNodes].map(spoken).join('');
+  const display = node.ownerDocument.defaultView.getComputedStyle(node).display;
+  return display === 'inline' || display === 'contents' ? text : ' ' + text + ' ';
+};
 const nameOf = (el) => {
   const doc = el.ownerDocument;
   const by = el.getAttribute('aria-labelledby');
@@ -117,7 +129,7 @@ const nameOf = (el) => {
   if (el.getAttribute('aria-label')) return norm(el.getAttribute('aria-label'));
   if (el.labels && el.labels.length) return norm([...el.labels].map((l) => l.textContent).join(' '));
   if (el.tagName === 'INPUT' && ['button', 'submit', 'reset'].includes(el.type)) return norm(el.value);
-  const text = norm(el.textContent);
+  const text = norm(spoken(el));
   if (text && !['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)) return text;
   return norm(el.getAttribute('title') || el.getAttribute('placeholder') || '');
 };
@@ -152,6 +164,10 @@ const run = (list, scopes) => {
       // Either locator, from the document, in document order (Playwright's locator.or).
       const union = new Set([...run(step.either, [document]), ...run(step.or, [document])]);
       next = [...union].sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    } else if (step.kind === 'and') {
+      // Both locators (Playwright's locator.and): this one's matches that the other, from the document, also has.
+      const also = new Set(run(step.also, [document]));
+      next = current.filter((el) => also.has(el));
     } else if (step.kind === 'filter') {
       next = current.filter((el) => (step.hasText === undefined || matches(el.textContent, step.hasText, false))
         && (step.has === undefined || run(step.has, [el]).length > 0));
@@ -327,8 +343,17 @@ class MarionetteLocator {
       await sleep(100);
     }
   }
+  and(other: Locator): Locator {
+    return this.chain({ kind: 'and', also: (other as unknown as MarionetteLocator).steps }, 'and(…)');
+  }
   async isVisible(): Promise<boolean> {
     return (await this.probe()).visible;
+  }
+  async isEnabled(): Promise<boolean> {
+    return !(await this.isDisabled());
+  }
+  async scrollIntoViewIfNeeded(): Promise<void> {
+    await this.onElement('arguments[0].scrollIntoView({ block: "nearest", inline: "nearest" });', [], defaultTimeoutMs, true);
   }
   textContent(options: { timeout?: number } = {}): Promise<string | null> {
     return this.onElement('return arguments[0].textContent;', [], options.timeout);
@@ -366,10 +391,19 @@ class MarionetteLocator {
   async focus(): Promise<void> {
     await this.onElement('arguments[0].focus();', [], defaultTimeoutMs, true);
   }
-  /** A file input: Marionette sends the file's path as the keys of an `<input type="file">`. */
-  async setInputFiles(file: string): Promise<void> {
+  /**
+   * A file input: Marionette sends the file's path as the keys of an `<input type="file">`; a file
+   * given as contents (Playwright's `{ name, mimeType, buffer }`) is written to a temporary folder first.
+   */
+  async setInputFiles(file: string | { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+    let filePath: string;
+    if (typeof file === 'string') filePath = file;
+    else {
+      filePath = path.join(mkdtempSync(path.join(tmpdir(), 'sa-e2e-upload-')), file.name);
+      writeFileSync(filePath, file.buffer);
+    }
     await this.withElement(defaultTimeoutMs, false, (element) =>
-      this.doc.client.raw('WebDriver:ElementSendKeys', { id: element[elementKey], text: file }));
+      this.doc.client.raw('WebDriver:ElementSendKeys', { id: element[elementKey], text: filePath }));
   }
   async check(): Promise<void> {
     if (!(await this.isChecked())) await this.click();
