@@ -232,7 +232,7 @@ function isCanonicalEnvelopeText(text: string, maxBytes: number): boolean {
 
 /** A stored row the contract cannot describe: a 500 whose log names the account and the column. */
 function corruptAccountRow(uuid: string, what: string): Error {
-  return new Error(`stored account ${uuid}: ${what} is not valid (the row was damaged outside the API)`);
+  return new Error(`stored account ${uuid}: ${what} is not valid (neither the form the API writes nor a value the contract accepts)`);
 }
 
 /** Per secret field, computed once: its column, its member of the JSON object and its schema. */
