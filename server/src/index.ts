@@ -27,6 +27,9 @@ export { loadSecrets, rotateJwtSigningKey, secretsFileName, SecretsError, type S
 // The vault service, for suites that drive it directly (the trash purge with a moved clock).
 export { createAccountService, trashRetentionDays, type AccountService } from './components/accounts/account-service';
 export type { RequestActor } from './components/accounts/request-actor';
+// The account serializer and the JSON text it builds, for the stored-envelope property suite.
+export { accountJson, type AccountRecord } from './components/accounts/account-store';
+export { JsonText, toJsonText, type WithJsonText } from './json-text';
 // The auth, sessions and MFA components' services that other components and suites use.
 export {
   createAuthenticator,

@@ -7,6 +7,7 @@ import { ErrorCode } from '@secureaccess/shared/contract';
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { JsonText } from '../json-text';
 import { AppError } from './app-error';
 import { requestIdOf } from './request-id';
 
@@ -110,7 +111,7 @@ export interface RouteContext<C extends RouteContract> {
 type StatusOf<C extends RouteContract> = Extract<keyof C['responses'], number>;
 export type RouteResult<C extends RouteContract> = {
   [S in StatusOf<C>]: C['responses'][S] extends z.ZodType<unknown, infer Body>
-    ? { status: S; body: Body; headers?: Record<string, string> }
+    ? { status: S; body: Body | JsonText<Body>; headers?: Record<string, string> }
     : { status: S; body?: undefined; headers?: Record<string, string> };
 }[StatusOf<C>];
 
@@ -220,16 +221,19 @@ export function mountRoute<C extends RouteContract>(
       throw new Error(`${label} answered ${result.status}, which its contract does not list`);
     }
     const schema = contract.responses[result.status];
+    const { body } = result;
     if (validateResponses && schema) {
-      const checked = schema.safeParse(result.body);
+      const checked = schema.safeParse(body instanceof JsonText ? body.parse() : body);
       if (!checked.success) {
         throw new Error(`${label} ${result.status} body does not match its contract: ${checked.error.message}`);
       }
     }
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
     res.status(result.status);
-    if (schema === null || result.body === undefined) res.end();
-    else res.json(result.body);
+    if (schema === null || body === undefined) res.end();
+    // Already JSON (the vault list): sent as res.json would send its own serialisation.
+    else if (body instanceof JsonText) res.type('application/json').send(body.text);
+    else res.json(body);
   });
   router.mounted.push(contract);
 }

@@ -81,7 +81,7 @@ describe('trash purge', () => {
     const old = await accounts.create(owner, await sealAccount(key));
     const kept = await accounts.create(owner, await sealAccount(key));
     await accounts.remove(owner, old.uuid, false);
-    const { cursor } = await accounts.list(owner, undefined);
+    const { cursor } = (await accounts.list(owner, undefined)).parse();
     clock.advance(trashRetentionDays * msPerDay - 1000);
     await accounts.remove(owner, kept.uuid, false); // trashed later: not yet due
     clock.advance(2000);
@@ -93,7 +93,7 @@ describe('trash purge', () => {
     expect(rows.map((row) => row.uuid)).toEqual([kept.uuid]);
     const tombstones = await db.models.StoredAccountTombstone.findAll({ where: { userId: owner.principal.userId } });
     expect(tombstones.map((t) => t.uuid)).toEqual([old.uuid]);
-    const delta = await accounts.list(owner, cursor);
+    const delta = (await accounts.list(owner, cursor)).parse();
     expect(delta.tombstones).toEqual([{ uuid: old.uuid, removedAt: clock.now().toISOString() }]);
     expect(delta.accounts.map((a) => a.uuid)).toEqual([kept.uuid]);
     const audit = await db.models.AuditLog.findOne({ where: { action: 'account.trash_purged' } });
@@ -124,14 +124,14 @@ describe('trash purge', () => {
     const b = await accounts.create(bob, await sealAccount(newVaultKey()));
     await accounts.remove(alice, a.uuid, false);
     await accounts.remove(bob, b.uuid, false);
-    const aliceCursor = (await accounts.list(alice, undefined)).cursor;
-    const bobCursor = (await accounts.list(bob, undefined)).cursor;
+    const aliceCursor = (await accounts.list(alice, undefined)).parse().cursor;
+    const bobCursor = (await accounts.list(bob, undefined)).parse().cursor;
     clock.advance(31 * msPerDay);
 
     await cleanup();
 
-    expect((await accounts.list(alice, aliceCursor)).tombstones.map((t) => t.uuid)).toEqual([a.uuid]);
-    expect((await accounts.list(bob, bobCursor)).tombstones.map((t) => t.uuid)).toEqual([b.uuid]);
+    expect((await accounts.list(alice, aliceCursor)).parse().tombstones.map((t) => t.uuid)).toEqual([a.uuid]);
+    expect((await accounts.list(bob, bobCursor)).parse().tombstones.map((t) => t.uuid)).toEqual([b.uuid]);
     expect(await db.models.StoredAccount.count()).toBe(0);
   });
 });

@@ -16,6 +16,9 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 const serverDir = path.resolve(process.env.BENCH_SERVER_DIR ?? path.join(__dirname, '..', '..', '..', 'server'));
 const compiledMain = path.join(serverDir, 'dist', 'main.js');
 const probe = path.join(__dirname, 'loop-lag-probe.cjs');
+// Extra Node flags for the API process only (e.g. BENCH_API_NODE_FLAGS=--max-old-space-size=128 to
+// compare heap caps): NODE_OPTIONS would cap the bench's own process as well.
+const envNodeFlags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 export interface ProbeReading {
   lagP50Ms: number;
@@ -67,7 +70,7 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
   const dataDir = options.dialect === 'sqlite' ? database.name : await mkdtemp(path.join(tmpdir(), 'sa-bench-data-'));
   const compiled = existsSync(compiledMain);
   const entry = compiled ? [compiledMain] : ['--import', 'tsx', path.join(serverDir, 'src', 'main.ts')];
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), '--require', probe, ...entry], {
+  const child: ChildProcess = spawn(process.execPath, [...envNodeFlags, ...(options.nodeFlags ?? []), '--require', probe, ...entry], {
     cwd: serverDir,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: {
@@ -111,7 +114,9 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
     baseUrl,
     dialect: options.dialect,
     databaseUrl: database.url,
-    runtime: compiled ? 'compiled JavaScript (node server/dist/main.js)' : 'TypeScript through the tsx loader (no compiled build on main yet)',
+    runtime:
+      (compiled ? 'compiled JavaScript (node server/dist/main.js)' : 'TypeScript through the tsx loader (no compiled build on main yet)') +
+      (envNodeFlags.length > 0 ? `, API flags ${envNodeFlags.join(' ')}` : ''),
     pid: child.pid!,
     resetProbe: async () => {
       await ask('probe:reset');

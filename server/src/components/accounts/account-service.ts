@@ -22,6 +22,7 @@ import { ForeignKeyConstraintError, Op, UniqueConstraintError, type Transaction 
 import type { z } from 'zod';
 import { encryptedColumn, legacyColumn, type Database, type StoredAccount } from '../../db';
 import { AppError } from '../../http/app-error';
+import { toJsonText, type JsonText } from '../../json-text';
 import { appendAudit, type AuditEntry } from '../audit/audit-chain';
 import { accessDeclinedError, decideApplicationAccess } from '../applications/access-decision';
 import {
@@ -132,7 +133,7 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
      * (the authenticator's query, Principal.vaultChangeSeq), which is as good as reading it here
      * first; absent, it is read here.
      */
-    async list(actor: RequestActor, since: string | undefined, changeSeqReadInRequest?: number): Promise<ListAccountsResponse> {
+    async list(actor: RequestActor, since: string | undefined, changeSeqReadInRequest?: number): Promise<JsonText<ListAccountsResponse>> {
       const userId = actor.principal.userId;
       const sinceSeq = since === undefined ? null : parseVaultCursor(since);
       // No transaction (on SQLite that would queue behind every writer): the change sequence is
@@ -144,12 +145,13 @@ export function createAccountService({ db, clock }: AccountServiceDeps) {
       const current = changeSeqReadInRequest ?? (await readVaultChangeSeq(db, userId));
       if (sinceSeq !== null && sinceSeq > current) throw invalidCursor();
       const cursor = formatVaultCursor(current);
-      if (sinceSeq === current) return { accounts: [], tombstones: [], cursor };
+      if (sinceSeq === current) return toJsonText<ListAccountsResponse>({ accounts: [], tombstones: [], cursor });
       const [accounts, tombstones] = await Promise.all([
         listOwnAccounts(db, userId, { sinceSeq, untilSeq: current }),
         sinceSeq === null ? [] : listOwnTombstones(db, userId, { sinceSeq, untilSeq: current }),
       ]);
-      return { accounts, tombstones, cursor };
+      // The accounts are JSON text already (accountJson): the answer splices them in.
+      return toJsonText<ListAccountsResponse>({ accounts, tombstones, cursor });
     },
 
     async create(actor: RequestActor, body: CreateAccountInput): Promise<Account> {

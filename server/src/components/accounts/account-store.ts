@@ -1,11 +1,11 @@
 // Data access for the vault: stored_accounts, their tombstones and the per-user change sequence.
 // Every query takes the owner's user id: there is no way to load an account without it.
 import {
+  accountSchema,
   legacyPlaintextFields,
-  mapSecretFields,
+  secretFieldSpecs,
   secretFields,
   type Account,
-  type AccountSecrets,
   type ListAccountsResponse,
   type Envelope,
   type SecretField,
@@ -13,6 +13,7 @@ import {
 import { Op, type InferCreationAttributes, type Transaction } from 'sequelize';
 
 type AccountTombstone = ListAccountsResponse['tombstones'][number];
+import { JsonText } from '../../json-text';
 import { encryptedColumn, legacyColumn, readDate, readOptionalDate, selectRows, type Database, type EncryptedColumn, type LegacyColumn, type StoredAccount } from '../../db';
 
 /**
@@ -102,7 +103,7 @@ export async function listOwnAccounts(
   db: Database,
   userId: number,
   range: { sinceSeq: number | null; untilSeq: number },
-): Promise<Account[]> {
+): Promise<JsonText<Account>[]> {
   const rows = await selectRows(
     db,
     `SELECT ${accountColumnsSql(db)}, ap.uuid AS application_uuid
@@ -114,7 +115,7 @@ export async function listOwnAccounts(
   return rows.map((row) => {
     for (const name of dateAttributes) row[name] = readOptionalDate(row[name]);
     row.application = row.application_uuid === null ? null : { uuid: String(row.application_uuid) };
-    return toAccount(row as unknown as AccountRecord);
+    return accountJson(row as unknown as AccountRecord);
   });
 }
 
@@ -201,21 +202,88 @@ export type AccountRecord = Pick<StoredAccount, 'uuid' | 'revision' | 'createdAt
   application?: { uuid: string } | null;
 };
 
-/** The one serializer of an account (the contract's shape). */
+// Stored envelope text goes into answers as it is when it has exactly the form serializeEnvelope
+// writes (JSON.stringify of the contract's parse: keys in schema order, no spaces) and a value the
+// contract accepts: v 1, A256GCM, a kid of up to 9 digits, canonical standard base64 of 12 nonce
+// bytes, 16 tag bytes and a ciphertext within the field's limit (the rules of
+// shared/src/crypto/base64.ts: with the length a multiple of 4, the last character before `==`
+// or `=` has its unused bits zero). Such text cannot hold a quote or a backslash, so splicing it
+// keeps the answer valid JSON. Anything else (another key order, a longer kid, damage) is parsed
+// and checked against the contract, and re-serialised if it passes (tests/api/vault/stored-envelopes.test.ts).
+const base64Char = '[A-Za-z0-9+/]';
+const canonicalEnvelopeText = new RegExp(
+  '^\\{"v":1,"alg":"A256GCM","kid":[1-9][0-9]{0,8},' +
+    `"nonce":"${base64Char}{16}",` +
+    `"ct":"${base64Char}*(?:[AQgw]==|[AEIMQUYcgkosw048]=)?",` +
+    `"tag":"${base64Char}{21}[AQgw]=="\\}$`,
+);
+const ciphertextStart = '"ct":"';
+/** `","tag":"` + 24 characters of tag + `"}`. */
+const textAfterCiphertext = 35;
+
+function isCanonicalEnvelopeText(text: string, maxBytes: number): boolean {
+  if (!canonicalEnvelopeText.test(text)) return false;
+  const start = text.indexOf(ciphertextStart) + ciphertextStart.length;
+  const length = text.length - textAfterCiphertext - start;
+  if (length % 4 !== 0) return false;
+  const padding = text.charCodeAt(start + length - 1) !== 61 ? 0 : text.charCodeAt(start + length - 2) === 61 ? 2 : 1;
+  return (length / 4) * 3 - padding <= maxBytes;
+}
+
+/** A stored row the contract cannot describe: a 500 whose log names the account and the column. */
+function corruptAccountRow(uuid: string, what: string): Error {
+  return new Error(`stored account ${uuid}: ${what} is not valid (neither the form the API writes nor a value the contract accepts)`);
+}
+
+/** Per secret field, computed once: its column, its member of the JSON object and its schema. */
+const secretFieldsJson = secretFields.map((field) => ({
+  field,
+  column: encryptedColumn(field),
+  member: `,${JSON.stringify(field)}:`,
+  required: secretFieldSpecs[field].required,
+  maxBytes: secretFieldSpecs[field].maxBytes,
+  schema: accountSchema.shape[field],
+}));
+
+function envelopeJsonOf(row: AccountRecord, spec: (typeof secretFieldsJson)[number]): string {
+  const text = row[spec.column];
+  if (text === null || text === undefined || text === '') {
+    if (spec.required) throw corruptAccountRow(row.uuid, spec.field);
+    return 'null';
+  }
+  if (isCanonicalEnvelopeText(text, spec.maxBytes)) return text;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw corruptAccountRow(row.uuid, spec.field);
+  }
+  const checked = spec.schema.safeParse(value);
+  if (!checked.success || checked.data === null) throw corruptAccountRow(row.uuid, spec.field);
+  return JSON.stringify(checked.data);
+}
+
+const isoJson = (date: Date) => `"${date.toISOString()}"`;
+
+/**
+ * The one serializer of an account (the contract's shape), as JSON text built from the row: the
+ * stored envelopes are spliced in (see isCanonicalEnvelopeText), everything else is serialised here.
+ */
+export function accountJson(row: AccountRecord): JsonText<Account> {
+  const revision = Number(row.revision);
+  if (!Number.isSafeInteger(revision) || revision < 1) throw corruptAccountRow(row.uuid, 'revision');
+  let text = `{"uuid":${JSON.stringify(row.uuid)},"applicationId":${row.application ? JSON.stringify(row.application.uuid) : 'null'}`;
+  for (const spec of secretFieldsJson) text += spec.member + envelopeJsonOf(row, spec);
+  const legacy = legacyPlaintextOf(row);
+  text +=
+    `,"legacyPlaintext":${legacy === null ? 'null' : JSON.stringify(legacy)},"revision":${revision}` +
+    `,"createdAt":${isoJson(row.createdAt)},"updatedAt":${isoJson(row.updatedAt)}` +
+    `,"lastAccessedAt":${row.lastAccessedAt ? isoJson(row.lastAccessedAt) : 'null'}` +
+    `,"deletedAt":${row.deletedAt ? isoJson(row.deletedAt) : 'null'}}`;
+  return new JsonText<Account>(text);
+}
+
+/** The account as an object (routes answering one account): accountJson, parsed. */
 export function toAccount(row: AccountRecord): Account {
-  const secrets = mapSecretFields<Envelope, Envelope | null>((field) => {
-    const text = row[encryptedColumn(field)];
-    return text ? (JSON.parse(text) as Envelope) : null;
-  }) as AccountSecrets;
-  return {
-    uuid: row.uuid,
-    applicationId: row.application?.uuid ?? null,
-    ...secrets,
-    legacyPlaintext: legacyPlaintextOf(row),
-    revision: Number(row.revision),
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    lastAccessedAt: row.lastAccessedAt ? row.lastAccessedAt.toISOString() : null,
-    deletedAt: row.deletedAt ? row.deletedAt.toISOString() : null,
-  };
+  return accountJson(row).parse();
 }
