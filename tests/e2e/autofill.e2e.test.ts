@@ -288,9 +288,13 @@ describe('autofill, save and update in real Chromium', () => {
       await page.close();
     });
 
-    // Firefox: the menu stays open under this page's pointer-events:none overlay (docs/extension.md, "Firefox").
-    chromiumOnly('the covered-menu watchdog does not fire in Firefox')('a page that covers the menu with an overlay makes it close', async () => {
-      const page = await openPage(url('login.test', '/cover.html'));
+    // The overlay takes no pointer events, so hit-testing (elementFromPoint) does not see it.
+    test.each([
+      ['a later element of the root', 'element'],
+      ["the root's ::after", 'after'],
+      ['a popover in the top layer', 'popover'],
+    ])('a page that covers the menu with a click-through box (%s) makes it close', async (_, via) => {
+      const page = await openPage(url('login.test', `/cover.html?via=${via}`));
       await page.click('#username');
       await page.waitForFunction(() => document.getElementById('overlay') !== null, undefined, { timeout: 10_000 });
       await page.waitForFunction(() => document.querySelector('secureaccess-inline-ui') === null, undefined, { timeout: 3000 });

@@ -9,7 +9,13 @@ export interface ObscureEnv {
   getRect(el: Element): { left: number; top: number; width: number; height: number };
   elementFromPoint(x: number, y: number): Element | null;
   viewport: { width: number; height: number };
+  /** Whether the root element has an ::after box (generated after its last child: after the host). */
+  rootHasAfterBox(): boolean;
+  /** Whether anything is in the top layer (a modal dialog, an open popover, a fullscreen element). */
+  topLayerInUse(): boolean;
 }
+
+const hostTag = 'secureaccess-inline-ui';
 
 /** Smallest on-screen size (CSS px) under which the frame counts as hidden. */
 const minFrameSizePx = 20;
@@ -26,9 +32,28 @@ function styleHides(style: ReturnType<ObscureEnv['getComputedStyle']>, isHost: b
 }
 
 /**
+ * What hit-testing cannot see: a box drawn over the host that takes no pointer events
+ * (`pointer-events: none`), which elementFromPoint skips — the clickjacking overlay lets the click
+ * through to the menu it hides. (Chrome's IntersectionObserver v2 sees it too, inside the frame;
+ * Firefox has no such observer, so this check is what catches it there.) The host is the root
+ * element's last child at the highest z-index, so only what comes after it in the root — a later
+ * element, the root's ::after — or the top layer can be drawn over it.
+ */
+function paintedOver(host: Element, env: ObscureEnv): string | null {
+  for (let later = host.nextElementSibling; later; later = later.nextElementSibling) {
+    if (later.localName === hostTag) continue; // another of ours (the save bar)
+    if (env.getComputedStyle(later)?.display !== 'none') return 'covered';
+  }
+  if (host.parentElement === host.ownerDocument.documentElement && env.rootHasAfterBox()) return 'covered';
+  if (env.topLayerInUse()) return 'covered';
+  return null;
+}
+
+/**
  * Why `host` cannot be trusted to be seen as drawn, or null when it is fully visible: it or an
- * ancestor is faded, filtered or hidden; it is (partly) off screen or squashed; or another element
- * is on top of one of its sample points.
+ * ancestor is faded, filtered or hidden; it is (partly) off screen or squashed; another element
+ * is on top of one of its sample points; or something that takes no pointer events may be drawn
+ * over it (paintedOver).
  */
 export function whyObscured(host: Element, env: ObscureEnv): string | null {
   if (!host.isConnected) return 'removed';
@@ -51,7 +76,17 @@ export function whyObscured(host: Element, env: ObscureEnv): string | null {
     const top = env.elementFromPoint(x, y);
     if (top !== host) return 'covered';
   }
-  return null;
+  return paintedOver(host, env);
+}
+
+function matchesAny(doc: Document, selectors: string[]): boolean {
+  return selectors.some((selector) => {
+    try {
+      return doc.querySelector(selector) !== null;
+    } catch {
+      return false; // a selector this browser does not know: nothing of that kind can be open
+    }
+  });
 }
 
 export function browserObscureEnv(doc: Document): ObscureEnv {
@@ -61,6 +96,11 @@ export function browserObscureEnv(doc: Document): ObscureEnv {
     getRect: (el) => el.getBoundingClientRect(),
     elementFromPoint: (x, y) => doc.elementFromPoint(x, y),
     viewport: { width: view.innerWidth, height: view.innerHeight },
+    rootHasAfterBox: () => {
+      const after = view.getComputedStyle(doc.documentElement, '::after');
+      return after.display !== 'none' && after.content !== 'none' && after.content !== 'normal' && after.content !== '';
+    },
+    topLayerInUse: () => doc.fullscreenElement !== null || matchesAny(doc, [':modal', ':popover-open']),
   };
 }
 
@@ -135,7 +175,6 @@ export interface MountOptions {
   signal: AbortSignal;
 }
 
-const hostTag = 'secureaccess-inline-ui';
 const watchdogIntervalMs = 200;
 
 export function mountIsolatedFrame(options: MountOptions): IsolatedFrame {
