@@ -1,24 +1,23 @@
-// observeForms in real Chromium, for what jsdom cannot show: a login in a top-layer <dialog>
+// observeForms in the real browser (Chromium and Firefox), for what jsdom cannot show: a login in a top-layer <dialog>
 // opened with showModal(), and one in a popover opened with showPopover() (which changes no
 // attribute, only fires `toggle`). The detector is bundled into the page as in the heavy-page
-// bench (tests/bench/form-detection-chromium.bench.ts); no extension, API or vault is needed.
-import { chromium, type Browser, type Page } from 'playwright-core';
+// bench (tests/bench/form-detection-chromium.bench.ts) on a page set with setContent (about:blank,
+// where the extension's own content script does not run); no API or vault is needed.
+import type { Page } from 'playwright-core';
 import { bundleDetector } from '../bench/form-detection-chromium.bench';
+import { browserName, launchExtensionBrowser, type ExtensionBrowser } from './support/browser';
 
 const login = (prefix: string) =>
   `<form action="/session" method="post"><h2>Sign in</h2><input id="${prefix}-user" autocomplete="username">` +
   `<input id="${prefix}-pass" type="password" autocomplete="current-password"><button type="submit">Sign in</button></form>`;
 
-// The Firefox leg (E2E_BROWSER=firefox) skips it: this file launches Chromium itself.
-const describeInChromium = process.env.E2E_BROWSER === 'firefox' ? describe.skip : describe;
-
-describeInChromium('observeForms in Chromium', () => {
-  let browser: Browser;
+describe(`observeForms in ${browserName}`, () => {
+  let browser: ExtensionBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
-    page = await browser.newPage();
+    browser = await launchExtensionBrowser();
+    page = await browser.context.newPage();
     await page.setContent(`<!doctype html><html><head><title>Photos</title></head><body><main><h1>Albums</h1></main>
       <dialog id="dlg">${login('dlg')}</dialog><div id="pop" popover>${login('pop')}</div></body></html>`);
     await page.evaluate('globalThis.__name = (fn) => fn');
