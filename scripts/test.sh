@@ -17,7 +17,7 @@ ensure_server_build
 # Hardening suites inside tests/api (measured on a 2-core machine at load average ~28, so slow):
 # contract fuzz (tests/api/fuzz, 2 000 cases, FUZZ_RUNS for more) 3.5 min on MariaDB, 4.7 min on SQLite;
 # shutdown (foundation/shutdown, 5 server starts) ~30-120 s; bad input ~15-30 s; the fault suite
-# (foundation/database-faults: a private MariaDB on 3400-3419) ~45 s, MariaDB pass only.
+# (foundation/database-faults: a private MariaDB on a free loopback port) ~45 s, MariaDB pass only.
 log "unit suites and API suites on SQLite"
 TEST_DB=sqlite jest tests/unit tests/api
 

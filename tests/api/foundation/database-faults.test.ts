@@ -1,10 +1,14 @@
 // A lost database is a 503, fast, and nothing is half-done afterwards. The suite starts a MariaDB
-// instance of its own (own datadir, port 3400–3419, own socket; the shared one on 3306 is never
-// touched), points the real app at it with short timeouts, and then stops it, freezes it
+// instance of its own (own datadir, a port the OS says is free, own socket; the shared one on 3306
+// is never touched), points the real app at it with short timeouts, and then stops it, freezes it
 // (SIGSTOP) and kills it (-9) during a bulk import and during refresh bursts. MariaDB only.
+// Every start proves the server answering on the port is this suite's own (its datadir), and a
+// freeze waits until the kernel shows every thread stopped: a landing run once met a 200 while
+// "frozen", most likely another server on the port (the port was pid % 20 then).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createMigrator, openDatabase, verifyAuditChain, type Database } from '@secureaccess/server';
@@ -14,14 +18,39 @@ import { testDialect, type TestDatabase } from '../../helpers/database';
 import { newVaultKey, sealAccount } from '../vault/vault-fixtures';
 
 const mariadbd = '/usr/sbin/mariadbd';
-const port = 3400 + (process.pid % 20);
 const queryTimeoutMs = 1500;
 const connectTimeoutMs = 1000;
+
+/** A loopback port nothing listens on now (the OS picks it; the suite keeps it for every restart). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The process's threads' states as /proc shows them ('T' is stopped by a signal). */
+function threadStates(pid: number): string[] {
+  return readdirSync(`/proc/${pid}/task`).map((task) => {
+    const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  });
+}
 
 class PrivateMariaDb {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'sa-fault-db-'));
   readonly socket = path.join(this.dir, 's.sock');
+  port = 0;
   child: ChildProcess | null = null;
+
+  async reservePort(): Promise<number> {
+    this.port = await freePort();
+    return this.port;
+  }
 
   install(): void {
     chmodSync(this.dir, 0o755);
@@ -41,7 +70,7 @@ class PrivateMariaDb {
         '--no-defaults',
         '--user=mysql',
         `--datadir=${this.dir}/data`,
-        `--port=${port}`,
+        `--port=${this.port}`,
         `--socket=${this.socket}`,
         '--bind-address=127.0.0.1',
         `--pid-file=${this.dir}/m.pid`,
@@ -50,15 +79,38 @@ class PrivateMariaDb {
       ],
       { stdio: 'ignore' },
     );
+    const child = this.child;
     for (let i = 0; i < 120; i += 1) {
-      if (spawnSync('mariadb-admin', ['-h', '127.0.0.1', '-P', String(port), '-u', 'root', 'ping'], { stdio: 'ignore' }).status === 0) return;
+      if (child.exitCode !== null) throw new Error(`private MariaDB exited (${child.exitCode}) before answering on ${this.port}`);
+      const answer = spawnSync('mariadb', ['-h', '127.0.0.1', '-P', String(this.port), '-u', 'root', '-N', '-B', '-e', 'SELECT @@datadir'], {
+        encoding: 'utf8',
+      });
+      if (answer.status === 0) {
+        // Whoever answers on the port must be this suite's server, not one a killed run left behind.
+        if (path.resolve(answer.stdout.trim()) !== path.resolve(this.dir, 'data')) {
+          throw new Error(`port ${this.port} is answered by another MariaDB (datadir ${answer.stdout.trim()})`);
+        }
+        return;
+      }
       await sleep(500);
     }
-    throw new Error(`private MariaDB on ${port} did not start`);
+    throw new Error(`private MariaDB on ${this.port} did not start`);
   }
 
-  signal(name: NodeJS.Signals): void {
-    this.child?.kill(name);
+  /** SIGSTOP, returning once every thread of the server is stopped; SIGCONT at once. */
+  async freeze(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.pid === undefined) throw new Error('the private MariaDB is not running');
+    child.kill('SIGSTOP');
+    for (let i = 0; i < 200; i += 1) {
+      if (threadStates(child.pid).every((state) => state === 'T')) return;
+      await sleep(10);
+    }
+    throw new Error(`the private MariaDB did not stop: thread states ${threadStates(child.pid).join('')}`);
+  }
+
+  thaw(): void {
+    this.child?.kill('SIGCONT');
   }
 
   async stop(signalName: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -90,9 +142,10 @@ describeOnMysql('a lost database (private MariaDB instance)', () => {
   let t: TestApp;
   let user: TestUser;
   const name = `sa_fault_${randomUUID().slice(0, 8)}`;
-  const url = `mysql://root@127.0.0.1:${port}/${name}`;
 
   beforeAll(async () => {
+    const port = await server.reservePort();
+    const url = `mysql://root@127.0.0.1:${port}/${name}`;
     server.install();
     await server.start();
     const admin = await openDatabase({ url: `mysql://root@127.0.0.1:${port}/mysql`, poolMax: 1 });
@@ -156,13 +209,13 @@ describeOnMysql('a lost database (private MariaDB instance)', () => {
   test('when the database is frozen (SIGSTOP), then requests answer 503 within the timeouts, and recover on SIGCONT', async () => {
     const { accessToken } = await loginUser(t, user);
     const me = () => t.api.get('/api/v1/me').set('Authorization', `Bearer ${accessToken}`);
-    server.signal('SIGSTOP');
+    await server.freeze();
     try {
       const first = await expectUnavailable(me);
       const second = await expectUnavailable(me);
       process.stdout.write(`fault freeze: 503 after ${first} ms and ${second} ms (query timeout ${queryTimeoutMs} ms, connect ${connectTimeoutMs} ms)\n`);
     } finally {
-      server.signal('SIGCONT');
+      server.thaw();
     }
     const recoveredMs = await expectRecovery(me);
     process.stdout.write(`fault freeze: recovered ${recoveredMs} ms after SIGCONT\n`);
