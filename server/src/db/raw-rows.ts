@@ -1,5 +1,6 @@
-// Raw SELECTs for the hot paths (the authenticator, vault sync), where building a model instance
-// per row costs more than the query. They go to the driver directly, on a connection of
+// Raw statements for the hot paths (the authenticator, vault sync, the audit append and token
+// issuance every login and rotation run), where building a model instance per row costs more
+// than the query. They go to the driver directly, on a connection of
 // Sequelize's own pool (MySQL) or its shared connection (SQLite): Sequelize's query path (its
 // replacement injection, escaping, retry wrapper, Query object, hooks and result formatting) cost
 // more of the API's CPU under load than the driver itself (docs/performance.md, session 5). On
@@ -69,6 +70,7 @@ interface MysqlConnection {
 }
 interface SqliteConnection {
   all(sql: string, values: unknown[], callback: (error: Error | null, rows: unknown[]) => void): void;
+  run(sql: string, values: unknown[], callback: (this: { lastID: number; changes: number }, error: Error | null) => void): void;
 }
 interface ConnectionManager<C> {
   getConnection(options: { type: 'read' | 'write' }): Promise<C>;
@@ -97,6 +99,59 @@ function runSqlite(connection: SqliteConnection, sql: string, values: unknown[])
   );
 }
 
+/** What a write reports: the new row's id (an INSERT into a table with an auto-increment id) and the rows it changed. */
+export interface StatementResult {
+  insertId: number;
+  changes: number;
+}
+
+function runMysqlWrite(connection: MysqlConnection, sql: string, values: unknown[]): Promise<StatementResult> {
+  return new Promise((resolve, reject) =>
+    connection.query({ sql, typeCast: driverTypeCast }, values, (error, result) => {
+      if (error) return reject(error);
+      const header = result as { insertId: number; affectedRows: number };
+      resolve({ insertId: Number(header.insertId), changes: Number(header.affectedRows) });
+    }),
+  );
+}
+
+function runSqliteWrite(connection: SqliteConnection, sql: string, values: unknown[]): Promise<StatementResult> {
+  return new Promise((resolve, reject) =>
+    connection.run(sql, values, function (error) {
+      if (error) return reject(error);
+      resolve({ insertId: Number(this.lastID), changes: Number(this.changes) });
+    }),
+  );
+}
+
+/** On the transaction's connection when given, else on one of the pool's for the call. */
+async function onConnection<T>(
+  db: Database,
+  sql: string,
+  replacements: Record<string, unknown>,
+  transaction: Transaction | undefined,
+  type: 'read' | 'write',
+  run: (connection: MysqlConnection & SqliteConnection, text: string, values: unknown[]) => Promise<T>,
+): Promise<T> {
+  const { text, names } = toPositionalSql(sql);
+  const values = names.map((name) => {
+    if (!(name in replacements)) throw new Error(`raw statement: no replacement for :${name}`);
+    return toBoundValue(db, replacements[name]);
+  });
+  const connections = connectionsOf<MysqlConnection & SqliteConnection>(db);
+  const given = (transaction as unknown as { connection?: MysqlConnection & SqliteConnection } | undefined)?.connection;
+  const connection = given ?? (await connections.getConnection({ type }));
+  try {
+    return await run(connection, text, values);
+  } catch (error) {
+    const parent = error as Error & { sql: string };
+    parent.sql = text;
+    throw new DatabaseError(parent);
+  } finally {
+    if (!given) connections.releaseConnection(connection);
+  }
+}
+
 /**
  * Runs one SELECT with named `:replacements` (bound by the driver, never spliced into the SQL;
  * Dates and booleans as above), in `transaction` when given. A driver error is thrown as
@@ -110,24 +165,25 @@ export async function selectRows<T extends RawRow = RawRow>(
   replacements: Record<string, unknown>,
   transaction?: Transaction,
 ): Promise<T[]> {
-  const { text, names } = toPositionalSql(sql);
-  const values = names.map((name) => {
-    if (!(name in replacements)) throw new Error(`selectRows: no replacement for :${name}`);
-    return toBoundValue(db, replacements[name]);
-  });
-  const connections = connectionsOf<MysqlConnection & SqliteConnection>(db);
-  const given = (transaction as unknown as { connection?: MysqlConnection & SqliteConnection } | undefined)?.connection;
-  const connection = given ?? (await connections.getConnection({ type: 'read' }));
-  try {
-    const rows = db.dialect === 'mysql' ? await runMysql(connection, text, values) : await runSqlite(connection, text, values);
-    return rows as T[];
-  } catch (error) {
-    const parent = error as Error & { sql: string };
-    parent.sql = text;
-    throw new DatabaseError(parent);
-  } finally {
-    if (!given) connections.releaseConnection(connection);
-  }
+  return onConnection(db, sql, replacements, transaction, 'read', async (connection, text, values) =>
+    (db.dialect === 'mysql' ? await runMysql(connection, text, values) : await runSqlite(connection, text, values)) as T[],
+  );
+}
+
+/**
+ * Runs one INSERT, UPDATE or DELETE the same way (named replacements bound by the driver, errors
+ * as Sequelize's DatabaseError), for the hot writes. Meant for a transaction's statements: the
+ * caller's transaction gives the connection and the atomicity.
+ */
+export async function runStatement(
+  db: Database,
+  sql: string,
+  replacements: Record<string, unknown>,
+  transaction?: Transaction,
+): Promise<StatementResult> {
+  return onConnection(db, sql, replacements, transaction, 'write', (connection, text, values) =>
+    db.dialect === 'mysql' ? runMysqlWrite(connection, text, values) : runSqliteWrite(connection, text, values),
+  );
 }
 
 export function readDate(value: unknown): Date {

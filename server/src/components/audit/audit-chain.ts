@@ -5,7 +5,7 @@
 // database's single writer does the same.
 import { createHash } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
-import type { Database } from '../../db';
+import { runStatement, selectRows, type Database } from '../../db';
 
 export const auditGenesisHash = '0'.repeat(64);
 
@@ -79,16 +79,25 @@ async function appendInTransaction(
   transaction: Transaction,
   userRowLocked: boolean,
 ): Promise<{ id: number; hash: string }> {
-  const { AuditLog, AuditChainHead, User } = db.models;
+  // Raw statements (db/raw-rows.ts): every audited write runs these three, and through the model
+  // layer they cost the API more CPU than the database's work (docs/performance.md, session 7).
+  const mysql = db.dialect === 'mysql';
   // Lock order is user row, then chain head, everywhere. The audit row's foreign key makes
   // InnoDB take a shared lock on the user row at insert time; taking it here, before the head,
   // keeps a transaction that already holds another user's row lock from deadlocking with that
-  // user's own audited transaction (which holds its row, then waits for the head).
-  if (entry.userId !== undefined && entry.userId !== null && !userRowLocked) {
-    await User.findByPk(entry.userId, { transaction, lock: transaction.LOCK.SHARE, attributes: ['id'] });
+  // user's own audited transaction (which holds its row, then waits for the head). SQLite has
+  // one writer: no row locks to take.
+  if (mysql && entry.userId !== undefined && entry.userId !== null && !userRowLocked) {
+    await selectRows(db, 'SELECT id FROM users WHERE id = :id LOCK IN SHARE MODE', { id: entry.userId }, transaction);
   }
-  const head = await AuditChainHead.findByPk(1, { transaction, lock: transaction.LOCK.UPDATE });
+  const [head] = await selectRows<{ last_hash: string }>(
+    db,
+    `SELECT last_hash FROM audit_chain_head WHERE id = 1${mysql ? ' FOR UPDATE' : ''}`,
+    {},
+    transaction,
+  );
   if (!head) throw new Error('audit_chain_head row is missing: run the migrations');
+  const prevHash = String(head.last_hash);
   const fields: HashedFields = {
     userUuid: entry.userUuid ?? null,
     jwtTokenId: entry.jwtTokenId ?? null,
@@ -101,22 +110,28 @@ async function appendInTransaction(
     details: entry.details ?? null,
     createdAt: toStoredPrecision(createdAt),
   };
-  const hash = hashAuditRow(head.lastHash, fields);
-  const row = await AuditLog.create(
+  const hash = hashAuditRow(prevHash, fields);
+  const { insertId } = await runStatement(
+    db,
+    `INSERT INTO audit_log (user_id, user_uuid, jwt_token_id, action, target_type, target_id, ip, user_agent, success, details, created_at, prev_hash, hash)
+     VALUES (:userId, :userUuid, :jwtTokenId, :action, :targetType, :targetId, :ip, :userAgent, :success, :details, :createdAt, :prevHash, :hash)`,
     {
       ...fields,
-      details: entry.details ?? null,
+      // The model's json() column form: JSON text, or NULL.
+      details: entry.details === null || entry.details === undefined ? null : JSON.stringify(entry.details),
       userId: entry.userId ?? null,
-      prevHash: head.lastHash,
+      prevHash,
       hash,
     },
-    { transaction },
+    transaction,
   );
-  await AuditChainHead.update(
-    { lastAuditId: row.id, lastHash: hash, updatedAt: fields.createdAt },
-    { where: { id: 1 }, transaction },
+  await runStatement(
+    db,
+    'UPDATE audit_chain_head SET last_audit_id = :id, last_hash = :hash, updated_at = :at WHERE id = 1',
+    { id: insertId, hash, at: fields.createdAt },
+    transaction,
   );
-  return { id: Number(row.id), hash };
+  return { id: insertId, hash };
 }
 
 /**

@@ -291,9 +291,10 @@ export async function login(deps: AuthDeps, body: LoginInput, meta: RequestMeta)
         targetId: session.uuid,
         ip: meta.ip,
         userAgent: meta.userAgent,
-        details: { secondFactor, rememberMe, deviceType: session.deviceType, refreshJti: refresh.row.jti, rehashed: rehashed !== null },
+        details: { secondFactor, rememberMe, deviceType: session.deviceType, refreshJti: refresh.jti, rehashed: rehashed !== null },
       },
-      { transaction, clock: clockOf(meta) },
+      // The user's row is locked above (FOR UPDATE): no shared lock to take again.
+      { transaction, clock: clockOf(meta), userRowLocked: true },
     );
     const key = await findActiveKey(db, user.id, 'master', transaction);
     if (!key) throw new Error(`user ${user.id} has no active master key`);

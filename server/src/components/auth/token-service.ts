@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type Role, type TokenPair } from '@secureaccess/shared/contract';
 import { Op, type Transaction } from 'sequelize';
-import type { JwtToken, User, UserSession } from '../../db';
+import { runStatement, type User, type UserSession } from '../../db';
 import { AppError } from '../../http/app-error';
 import { appendAudit } from '../audit/audit-chain';
 import { isSessionLive, revokeSessions, sessionEndsAt, sessionPolicy } from '../sessions/session-service';
@@ -32,6 +32,36 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
+// Token rows are written with one raw INSERT each (db/raw-rows.ts): every login and rotation
+// writes two, and the model layer's create cost more CPU than the insert (docs/performance.md).
+const insertTokenSql = `
+INSERT INTO jwt_tokens (jti, user_id, session_id, token_type, token_hash, claims, issued_at, expires_at, revoked, family_id, parent_id, created_at, updated_at)
+VALUES (:jti, :userId, :sessionId, :tokenType, :tokenHash, :claims, :issuedAt, :expiresAt, :no, :familyId, :parentId, :now, :now)`;
+
+interface TokenRow {
+  jti: string;
+  userId: number;
+  sessionId: number;
+  tokenType: 'access' | 'refresh';
+  tokenHash: string;
+  claims: Record<string, unknown> | null;
+  issuedAt: Date;
+  expiresAt: Date;
+  familyId: string;
+  parentId: number | null;
+}
+
+async function insertToken(deps: AuthDeps, row: TokenRow, transaction: Transaction): Promise<number> {
+  const { insertId } = await runStatement(
+    deps.db,
+    insertTokenSql,
+    // claims as the model's json() column holds them; created/updated at the moment of writing.
+    { ...row, claims: row.claims === null ? null : JSON.stringify(row.claims), no: false, now: new Date() },
+    transaction,
+  );
+  return insertId;
+}
+
 /** Signs an access token for the session and records it (hash, non-secret claims) in jwt_tokens. */
 export async function issueAccessToken(
   deps: AuthDeps,
@@ -43,21 +73,23 @@ export async function issueAccessToken(
   const settings = accessTokenSettings(deps);
   const jti = randomUUID();
   const signed = signAccessToken(deps.secrets, settings, { userUuid: user.uuid, sessionUuid: session.uuid, role: user.role as Role, jti }, now);
-  const row = await deps.db.models.JwtToken.create(
+  const tokenId = await insertToken(
+    deps,
     {
       jti,
-      userId: user.id,
-      sessionId: session.id,
+      userId: Number(user.id),
+      sessionId: Number(session.id),
       tokenType: 'access',
       tokenHash: sha256Hex(signed.token),
       claims: { kid: signed.kid, role: user.role, iss: settings.issuer, aud: settings.audience },
       issuedAt: signed.issuedAt,
       expiresAt: signed.expiresAt,
       familyId: session.familyId,
+      parentId: null,
     },
-    { transaction },
+    transaction,
   );
-  return { token: signed.token, tokenId: Number(row.id), expiresIn: settings.ttlSeconds };
+  return { token: signed.token, tokenId, expiresIn: settings.ttlSeconds };
 }
 
 /** Creates a refresh token in the session's family; it lives until the session's idle or absolute end. */
@@ -68,12 +100,14 @@ export async function issueRefreshToken(
   now: Date,
   transaction: Transaction,
   token: string = generateRefreshToken(),
-): Promise<{ token: string; row: JwtToken }> {
-  const row = await deps.db.models.JwtToken.create(
+): Promise<{ token: string; id: number; jti: string }> {
+  const jti = randomUUID();
+  const id = await insertToken(
+    deps,
     {
-      jti: randomUUID(),
-      userId: session.userId,
-      sessionId: session.id,
+      jti,
+      userId: Number(session.userId),
+      sessionId: Number(session.id),
       tokenType: 'refresh',
       tokenHash: sha256Hex(token),
       claims: null,
@@ -82,9 +116,9 @@ export async function issueRefreshToken(
       familyId: session.familyId,
       parentId,
     },
-    { transaction },
+    transaction,
   );
-  return { token, row };
+  return { token, id, jti };
 }
 
 type RotationOutcome =
@@ -176,7 +210,7 @@ export async function rotateRefreshToken(deps: AuthDeps, refreshToken: string, m
           transaction,
         },
       );
-      await audit('auth.token_refreshed', true, access.tokenId, { replay: false, refreshJti: next.row.jti });
+      await audit('auth.token_refreshed', true, access.tokenId, { replay: false, refreshJti: next.jti });
       return { kind: 'rotated', pair: { accessToken: access.token, refreshToken: successor, tokenType: 'Bearer', expiresIn: access.expiresIn } };
     }
 
