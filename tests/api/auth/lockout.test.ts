@@ -164,6 +164,18 @@ describe('per-IP rate limits', () => {
     expect((await attemptLogin(limited, { email, authHash: wrongHash })).status).toBe(401);
   });
 
+  test('when ten logins from one IP arrive at once, then exactly the limit get through and the counter holds all ten', async () => {
+    const email = uniqueEmail('burst');
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () => limited.api.post('/api/v1/auth/login').send({ email, authHash: wrongHash }).then((r) => r.status)),
+    );
+
+    expect(statuses.filter((status) => status === 401)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
+    const rows = await limited.db.models.RateLimit.findAll({ where: {} });
+    expect(rows.find((row) => row.bucketKey.startsWith('login:'))?.count).toBe(10);
+  });
+
   test('when two API processes share the database, then they share the counter', async () => {
     const second = request(
       createApp({ config: limited.config, db: limited.db, logger: createLogger({ level: 'silent' }), secrets: limited.secrets, clock: () => limited.clock.now() }),

@@ -2,8 +2,7 @@
 // live in the database, so N API processes share them). One row per (bucket, window); the
 // cleanup job deletes finished windows.
 import { ErrorCode } from '@secureaccess/shared/contract';
-import { QueryTypes } from 'sequelize';
-import type { Database } from '../../db';
+import { runStatement, selectRows, type Database } from '../../db';
 import { AppError } from '../../http/app-error';
 
 export interface RateLimitRule {
@@ -37,21 +36,31 @@ export async function consumeRateLimit(
     start: windowStart,
     expires: expiresAt,
   };
-  // Increment (creating the window's row if needed), then read: the count only grows, so a read
-  // racing another request's increment can only over-count, never let one through.
-  const upsert =
-    db.dialect === 'mysql'
-      ? 'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ' +
-        'ON DUPLICATE KEY UPDATE count = count + 1'
-      : 'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ' +
-        'ON CONFLICT (bucket_key, window_start) DO UPDATE SET count = count + 1';
+  // Increment (creating the window's row if needed) and read the count in the same statement: one
+  // round trip on every login, refresh and sign-up. MySQL hands the incremented count back as the
+  // statement's insert id through LAST_INSERT_ID(expr) (a fresh row reports 0: the table has no
+  // auto-increment column, so the count is 1); SQLite answers with RETURNING.
   // One hot row per IP and window: on Galera, increments through two nodes conflict at commit.
-  await db.retryingConflicts(() => db.sequelize.query(upsert, { replacements }));
-  const rows = await db.sequelize.query<{ count: number }>(
-    'SELECT count FROM rate_limits WHERE bucket_key = :key AND window_start = :start',
-    { replacements, type: QueryTypes.SELECT },
-  );
-  const count = Number(rows[0]?.count ?? 1);
+  const count =
+    db.dialect === 'mysql'
+      ? await db.retryingConflicts(async () => {
+          const { insertId } = await runStatement(
+            db,
+            'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ' +
+              'ON DUPLICATE KEY UPDATE count = LAST_INSERT_ID(count + 1)',
+            replacements,
+          );
+          return insertId === 0 ? 1 : insertId;
+        })
+      : await db.retryingConflicts(async () => {
+          const [row] = await selectRows<{ count: number }>(
+            db,
+            'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ' +
+              'ON CONFLICT (bucket_key, window_start) DO UPDATE SET count = count + 1 RETURNING count',
+            replacements,
+          );
+          return Number(row?.count ?? 1);
+        });
   return {
     allowed: count <= rule.max,
     count,
