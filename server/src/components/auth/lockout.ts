@@ -8,9 +8,9 @@
 // failures from before a lock never combine with failures after it. A success (or an admin
 // unlock) starts the count afresh.
 import { ErrorCode } from '@secureaccess/shared/contract';
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Config } from '../../config';
-import type { Database } from '../../db';
+import { readDate, runStatement, selectRows, type Database } from '../../db';
 import { AppError } from '../../http/app-error';
 import { appendAudit } from '../audit/audit-chain';
 import { clockOf, type RequestMeta } from './context';
@@ -37,6 +37,30 @@ export function lockoutPolicy(config: Config): LockoutPolicy {
 
 /** Counted failures that can still matter; more than this in (window + lock) is impossible without a lock. */
 const maxFailuresRead = 200;
+
+// The reasons as SQL literals: the code's own constants, never input.
+const countedReasonsSql = countedFailureReasons.map((reason) => `'${reason}'`).join(', ');
+
+interface AttemptRow {
+  identifier: string;
+  userId: number | null;
+  ip: string | null;
+  success: boolean;
+  failureReason: string | null;
+  userAgent: string | null | undefined;
+  attemptedAt: Date;
+}
+
+/** One login_attempts row, in one raw INSERT (every login writes one). */
+async function insertAttempt(db: Database, row: AttemptRow, transaction: Transaction): Promise<void> {
+  await runStatement(
+    db,
+    `INSERT INTO login_attempts (identifier, user_id, ip, success, failure_reason, user_agent, attempted_at)
+     VALUES (:identifier, :userId, :ip, :success, :failureReason, :userAgent, :attemptedAt)`,
+    { ...row, userAgent: row.userAgent?.slice(0, 512) ?? null },
+    transaction,
+  );
+}
 
 /** Replays the rule over failure times (ascending ms) and returns when the last lock ends. */
 export function lockEndFromFailures(failureTimes: readonly number[], policy: LockoutPolicy): number | null {
@@ -69,32 +93,20 @@ export async function readLockState(
   policy: LockoutPolicy,
   transaction?: Transaction,
 ): Promise<LockState> {
-  const { LoginAttempt } = db.models;
-  // By id, not time: a success and a failure in the same millisecond must still be ordered.
-  const lastReset = await LoginAttempt.findOne({
-    where: { identifier, success: true },
-    order: [['id', 'DESC']],
-    attributes: ['id'],
+  // One raw statement (db/raw-rows.ts): every login reads this. The last success (or unlock) is
+  // found by id, not time: a success and a failure in the same millisecond must still be ordered.
+  const rows = await selectRows<{ attempted_at: unknown }>(
+    db,
+    `SELECT attempted_at FROM login_attempts
+      WHERE identifier = :identifier AND success = :no AND failure_reason IN (${countedReasonsSql})
+        AND attempted_at > :horizon AND attempted_at <= :now
+        AND id > COALESCE((SELECT MAX(r.id) FROM login_attempts r WHERE r.identifier = :identifier AND r.success = :yes), 0)
+      ORDER BY attempted_at DESC, id DESC
+      LIMIT ${maxFailuresRead}`,
+    { identifier, no: false, yes: true, horizon: new Date(now.getTime() - policy.windowMs - policy.lockMs), now },
     transaction,
-  });
-  const horizon = new Date(now.getTime() - policy.windowMs - policy.lockMs);
-  const failures = await LoginAttempt.findAll({
-    where: {
-      identifier,
-      success: false,
-      failureReason: { [Op.in]: [...countedFailureReasons] },
-      attemptedAt: { [Op.gt]: horizon, [Op.lte]: now },
-      ...(lastReset ? { id: { [Op.gt]: lastReset.id } } : {}),
-    },
-    order: [
-      ['attemptedAt', 'DESC'],
-      ['id', 'DESC'],
-    ],
-    limit: maxFailuresRead,
-    attributes: ['attemptedAt'],
-    transaction,
-  });
-  const times = failures.map((row) => row.attemptedAt.getTime()).reverse();
+  );
+  const times = rows.map((row) => readDate(row.attempted_at).getTime()).reverse();
   const lockEnd = lockEndFromFailures(times, policy);
   return {
     recentFailures: times.length,
@@ -154,7 +166,7 @@ export async function recordFailedAttempt(
   audit: AttemptAudit,
   meta: RequestMeta,
 ): Promise<{ lockedUntil: Date | null }> {
-  const { LoginAttempt, User } = db.models;
+  const { User } = db.models;
   const counted = (countedFailureReasons as readonly string[]).includes(reason);
   // The user's row first (see lockUserRow in transactions.ts), then the attempt, the counters and
   // the audit rows.
@@ -162,17 +174,10 @@ export async function recordFailedAttempt(
     // By email, so that a known and an unknown identifier run the same statements (for the
     // unknown one it locks the gap where that email would be).
     await User.findOne({ where: { email: subject.identifier }, attributes: ['id'], transaction, lock: transaction.LOCK.UPDATE });
-    await LoginAttempt.create(
-      {
-        identifier: subject.identifier,
-        userId: subject.userId,
-        ip: meta.ip,
-        success: false,
-        failureReason: reason,
-        userAgent: meta.userAgent?.slice(0, 512) ?? null,
-        attemptedAt: meta.now,
-      },
-      { transaction },
+    await insertAttempt(
+      db,
+      { identifier: subject.identifier, userId: subject.userId, ip: meta.ip, success: false, failureReason: reason, userAgent: meta.userAgent, attemptedAt: meta.now },
+      transaction,
     );
     let lockedUntil: Date | null = null;
     let lockedNow = false;
@@ -231,17 +236,10 @@ export async function recordSuccessfulAttempt(
   meta: RequestMeta,
   transaction: Transaction,
 ): Promise<void> {
-  await db.models.LoginAttempt.create(
-    {
-      identifier: subject.identifier,
-      userId: subject.userId,
-      ip: meta.ip,
-      success: true,
-      failureReason: null,
-      userAgent: meta.userAgent?.slice(0, 512) ?? null,
-      attemptedAt: meta.now,
-    },
-    { transaction },
+  await insertAttempt(
+    db,
+    { identifier: subject.identifier, userId: subject.userId, ip: meta.ip, success: true, failureReason: null, userAgent: meta.userAgent, attemptedAt: meta.now },
+    transaction,
   );
 }
 
@@ -261,20 +259,13 @@ export interface UnlockOptions {
 export async function unlockUser(db: Database, userId: number, options: UnlockOptions): Promise<boolean> {
   const { meta } = options;
   const work = async (transaction: Transaction): Promise<boolean> => {
-    const { User, LoginAttempt } = db.models;
+    const { User } = db.models;
     const user = await User.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
     if (!user) return false;
-    await LoginAttempt.create(
-      {
-        identifier: user.email,
-        userId: user.id,
-        ip: meta.ip,
-        success: true,
-        failureReason: adminUnlockReason,
-        userAgent: meta.userAgent?.slice(0, 512) ?? null,
-        attemptedAt: meta.now,
-      },
-      { transaction },
+    await insertAttempt(
+      db,
+      { identifier: user.email, userId: Number(user.id), ip: meta.ip, success: true, failureReason: adminUnlockReason, userAgent: meta.userAgent, attemptedAt: meta.now },
+      transaction,
     );
     const wasLocked = user.status === 'locked';
     await user.update(
