@@ -186,6 +186,16 @@ export async function runStatement(
   );
 }
 
+/**
+ * The row-lock clause of a SELECT inside a transaction: MySQL's FOR UPDATE / LOCK IN SHARE MODE;
+ * nothing on SQLite, whose single writer serialises write transactions instead (as Sequelize's
+ * `lock` option does).
+ */
+export function lockClause(db: Database, kind: 'update' | 'share'): string {
+  if (db.dialect !== 'mysql') return '';
+  return kind === 'update' ? ' FOR UPDATE' : ' LOCK IN SHARE MODE';
+}
+
 export function readDate(value: unknown): Date {
   if (value instanceof Date) return value;
   if (typeof value === 'string' || typeof value === 'number') return new Date(value);

@@ -5,7 +5,7 @@
 // database's single writer does the same.
 import { createHash } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
-import { runStatement, selectRows, type Database } from '../../db';
+import { lockClause, runStatement, selectRows, type Database } from '../../db';
 
 export const auditGenesisHash = '0'.repeat(64);
 
@@ -81,18 +81,17 @@ async function appendInTransaction(
 ): Promise<{ id: number; hash: string }> {
   // Raw statements (db/raw-rows.ts): every audited write runs these three, and through the model
   // layer they cost the API more CPU than the database's work (docs/performance.md, session 7).
-  const mysql = db.dialect === 'mysql';
   // Lock order is user row, then chain head, everywhere. The audit row's foreign key makes
   // InnoDB take a shared lock on the user row at insert time; taking it here, before the head,
   // keeps a transaction that already holds another user's row lock from deadlocking with that
   // user's own audited transaction (which holds its row, then waits for the head). SQLite has
   // one writer: no row locks to take.
-  if (mysql && entry.userId !== undefined && entry.userId !== null && !userRowLocked) {
-    await selectRows(db, 'SELECT id FROM users WHERE id = :id LOCK IN SHARE MODE', { id: entry.userId }, transaction);
+  if (db.dialect === 'mysql' && entry.userId !== undefined && entry.userId !== null && !userRowLocked) {
+    await selectRows(db, `SELECT id FROM users WHERE id = :id${lockClause(db, 'share')}`, { id: entry.userId }, transaction);
   }
   const [head] = await selectRows<{ last_hash: string }>(
     db,
-    `SELECT last_hash FROM audit_chain_head WHERE id = 1${mysql ? ' FOR UPDATE' : ''}`,
+    `SELECT last_hash FROM audit_chain_head WHERE id = 1${lockClause(db, 'update')}`,
     {},
     transaction,
   );

@@ -10,11 +10,11 @@
 // interval is theft: the family and its session are revoked and the live access tokens blacklisted.
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type Role, type TokenPair } from '@secureaccess/shared/contract';
-import { Op, type Transaction } from 'sequelize';
-import { runStatement, type User, type UserSession } from '../../db';
+import type { Transaction } from 'sequelize';
+import { lockClause, readBoolean, readDate, readOptionalDate, runStatement, selectRows, type Database, type User, type UserSession } from '../../db';
 import { AppError } from '../../http/app-error';
 import { appendAudit } from '../audit/audit-chain';
-import { isSessionLive, revokeSessions, sessionEndsAt, sessionPolicy } from '../sessions/session-service';
+import { isSessionLive, revokeSessions, sessionEndsAt, sessionPolicy, type SessionTimes } from '../sessions/session-service';
 import { signAccessToken, type AccessTokenSettings } from './access-tokens';
 import { clockOf, type AuthDeps, type RequestMeta } from './context';
 import { assertWithinRateLimit } from './rate-limit';
@@ -95,7 +95,7 @@ export async function issueAccessToken(
 /** Creates a refresh token in the session's family; it lives until the session's idle or absolute end. */
 export async function issueRefreshToken(
   deps: AuthDeps,
-  session: UserSession,
+  session: SessionTimes,
   parentId: number | null,
   now: Date,
   transaction: Transaction,
@@ -126,6 +126,58 @@ type RotationOutcome =
   | { kind: 'invalid' }
   | { kind: 'reused' };
 
+/** What rotation reads of the presented refresh token, under its row lock. */
+interface PresentedToken {
+  id: number;
+  jti: string;
+  userId: number;
+  sessionId: number | null;
+  revoked: boolean;
+  expiresAt: Date;
+  usedAt: Date | null;
+  successorCiphertext: string | null;
+}
+
+async function readPresentedToken(db: Database, tokenHash: string, transaction: Transaction): Promise<PresentedToken | null> {
+  const [row] = await selectRows(
+    db,
+    `SELECT id, jti, user_id, session_id, revoked, expires_at, used_at, successor_ciphertext
+       FROM jwt_tokens WHERE token_hash = :tokenHash AND token_type = 'refresh'${lockClause(db, 'update')}`,
+    { tokenHash },
+    transaction,
+  );
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    jti: String(row.jti),
+    userId: Number(row.user_id),
+    sessionId: row.session_id === null ? null : Number(row.session_id),
+    revoked: readBoolean(row.revoked),
+    expiresAt: readDate(row.expires_at),
+    usedAt: readOptionalDate(row.used_at),
+    successorCiphertext: row.successor_ciphertext === null ? null : String(row.successor_ciphertext),
+  };
+}
+
+async function readSession(db: Database, id: number, transaction: Transaction): Promise<SessionTimes & Pick<UserSession, 'uuid'> | null> {
+  const [row] = await selectRows(
+    db,
+    'SELECT id, uuid, user_id, family_id, is_active, last_activity_at, expires_at FROM user_sessions WHERE id = :id',
+    { id },
+    transaction,
+  );
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    uuid: String(row.uuid),
+    userId: Number(row.user_id),
+    familyId: String(row.family_id),
+    isActive: readBoolean(row.is_active),
+    lastActivityAt: readDate(row.last_activity_at),
+    expiresAt: readDate(row.expires_at),
+  };
+}
+
 function invalidRefreshToken(): AppError {
   return new AppError(ErrorCode.invalidRefreshToken, 401, 'The refresh token is invalid or expired');
 }
@@ -147,24 +199,22 @@ export async function rotateRefreshToken(deps: AuthDeps, refreshToken: string, m
   const policy = sessionPolicy(config);
   const reuseIntervalMs = config.auth.refreshReuseIntervalSeconds * 1000;
   const tokenHash = sha256Hex(refreshToken);
-  const { JwtToken, UserSession } = db.models;
+  const { JwtToken } = db.models;
 
   // Whose token it is, read without a lock: the transaction locks the user's row first (see
-  // lockUserRow), then the presented token's row.
-  const owner = await JwtToken.findOne({ where: { tokenHash, tokenType: 'refresh' }, attributes: ['userId'] });
+  // lockUserRow), then the presented token's row. The reads and writes of a rotation are raw
+  // statements (db/raw-rows.ts): through the model layer they cost the API more CPU than MariaDB's
+  // work, and the chain head is held the longer for it (docs/performance.md, session 7).
+  const [owner] = await selectRows(db, "SELECT user_id FROM jwt_tokens WHERE token_hash = :tokenHash AND token_type = 'refresh'", { tokenHash });
   if (!owner) throw invalidRefreshToken();
 
   const outcome = await db.transaction<RotationOutcome>(async (transaction) => {
     // The user's row lock and what rotation needs of the user, in one statement.
-    const user = await lockAndReadUser(db, Number(owner.userId), transaction);
-    const presented = await JwtToken.findOne({
-      where: { tokenHash, tokenType: 'refresh' },
-      transaction,
-      lock: transaction.LOCK.UPDATE,
-    });
+    const user = await lockAndReadUser(db, Number(owner.user_id), transaction);
+    const presented = await readPresentedToken(db, tokenHash, transaction);
     if (!presented || presented.revoked || presented.expiresAt.getTime() <= now.getTime()) return { kind: 'invalid' };
-    const session = await UserSession.findByPk(presented.sessionId!, { transaction });
-    if (Number(presented.userId) !== Number(owner.userId)) return { kind: 'invalid' };
+    const session = presented.sessionId === null ? null : await readSession(db, presented.sessionId, transaction);
+    if (presented.userId !== Number(owner.user_id)) return { kind: 'invalid' };
     if (!session || !isSessionLive(session, now, policy) || !user || user.status !== 'active') return { kind: 'invalid' };
 
     const audit = (action: string, success: boolean, jwtTokenId: number | null, details: Record<string, unknown>) =>
@@ -188,27 +238,25 @@ export async function rotateRefreshToken(deps: AuthDeps, refreshToken: string, m
 
     if (presented.usedAt === null) {
       const successor = generateRefreshToken();
-      const [claimed] = await JwtToken.update(
-        { usedAt: now, successorCiphertext: encryptSuccessor(refreshToken, presented.jti, successor) },
-        { where: { id: presented.id, usedAt: null, revoked: false }, transaction },
+      const claimed = await runStatement(
+        db,
+        'UPDATE jwt_tokens SET used_at = :now, successor_ciphertext = :ciphertext, updated_at = :written WHERE id = :id AND used_at IS NULL AND revoked = :no',
+        { now, ciphertext: encryptSuccessor(refreshToken, presented.jti, successor), written: new Date(), id: presented.id, no: false },
+        transaction,
       );
-      if (claimed !== 1) return { kind: 'invalid' }; // cannot happen under the row lock; never rotate twice
+      if (claimed.changes !== 1) return { kind: 'invalid' }; // cannot happen under the row lock; never rotate twice
       // Activity first: the successor's expiry follows the new idle end.
-      await session.update({ lastActivityAt: now }, { transaction });
-      const next = await issueRefreshToken(deps, session, Number(presented.id), now, transaction, successor);
+      await runStatement(db, 'UPDATE user_sessions SET last_activity_at = :now, updated_at = :written WHERE id = :id', { now, written: new Date(), id: session.id }, transaction);
+      session.lastActivityAt = now;
+      const next = await issueRefreshToken(deps, session, presented.id, now, transaction, successor);
       const access = await issueAccessToken(deps, user, session, now, transaction);
       // Successors of earlier rotations in this family are past their interval: wipe them now
       // rather than at the next cleanup run.
-      await JwtToken.update(
-        { successorCiphertext: null },
-        {
-          where: {
-            familyId: session.familyId,
-            successorCiphertext: { [Op.ne]: null },
-            usedAt: { [Op.lt]: new Date(now.getTime() - reuseIntervalMs) },
-          },
-          transaction,
-        },
+      await runStatement(
+        db,
+        'UPDATE jwt_tokens SET successor_ciphertext = NULL, updated_at = :written WHERE family_id = :familyId AND successor_ciphertext IS NOT NULL AND used_at < :cutoff',
+        { written: new Date(), familyId: session.familyId, cutoff: new Date(now.getTime() - reuseIntervalMs) },
+        transaction,
       );
       await audit('auth.token_refreshed', true, access.tokenId, { replay: false, refreshJti: next.jti });
       return { kind: 'rotated', pair: { accessToken: access.token, refreshToken: successor, tokenType: 'Bearer', expiresIn: access.expiresIn } };

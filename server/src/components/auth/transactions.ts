@@ -1,5 +1,6 @@
+import type { Role } from '@secureaccess/shared/contract';
 import type { Transaction } from 'sequelize';
-import type { Database, User } from '../../db';
+import { lockClause, selectRows, type Database, type User, type UserStatus } from '../../db';
 
 /**
  * Takes the user's row lock (FOR UPDATE on MySQL; SQLite has one writer anyway). Every auth,
@@ -10,7 +11,7 @@ import type { Database, User } from '../../db';
  * holding the user row waits on the chain head — a deadlock.
  */
 export async function lockUserRow(db: Database, userId: number, transaction: Transaction): Promise<void> {
-  await db.models.User.findByPk(userId, { attributes: ['id'], transaction, lock: transaction.LOCK.UPDATE });
+  await selectRows(db, `SELECT id FROM users WHERE id = :id${lockClause(db, 'update')}`, { id: userId }, transaction);
 }
 
 /** lockUserRow that also reads what the caller needs of the user, in the same statement. */
@@ -19,5 +20,6 @@ export async function lockAndReadUser(
   userId: number,
   transaction: Transaction,
 ): Promise<Pick<User, 'id' | 'uuid' | 'role' | 'status'> | null> {
-  return db.models.User.findByPk(userId, { attributes: ['id', 'uuid', 'role', 'status'], transaction, lock: transaction.LOCK.UPDATE });
+  const [row] = await selectRows(db, `SELECT id, uuid, role, status FROM users WHERE id = :id${lockClause(db, 'update')}`, { id: userId }, transaction);
+  return row ? { id: Number(row.id), uuid: String(row.uuid), role: row.role as Role, status: row.status as UserStatus } : null;
 }

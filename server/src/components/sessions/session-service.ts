@@ -54,12 +54,15 @@ export function liveSessionWhere(now: Date, policy: SessionPolicy) {
 }
 
 /** When the session ends if nothing happens: the earlier of its absolute and its idle expiry. */
-export function sessionEndsAt(session: UserSession, policy: SessionPolicy): Date {
+/** What the liveness rule and a refresh token's expiry read of a session (a model instance or a raw row). */
+export type SessionTimes = Pick<UserSession, 'id' | 'userId' | 'familyId' | 'isActive' | 'lastActivityAt' | 'expiresAt'>;
+
+export function sessionEndsAt(session: Pick<SessionTimes, 'lastActivityAt' | 'expiresAt'>, policy: SessionPolicy): Date {
   const idleEnd = session.lastActivityAt.getTime() + policy.idleMs;
   return new Date(Math.min(session.expiresAt.getTime(), idleEnd));
 }
 
-export function isSessionLive(session: UserSession, now: Date, policy: SessionPolicy): boolean {
+export function isSessionLive(session: Pick<SessionTimes, 'isActive' | 'lastActivityAt' | 'expiresAt'>, now: Date, policy: SessionPolicy): boolean {
   return session.isActive && sessionEndsAt(session, policy).getTime() > now.getTime();
 }
 
