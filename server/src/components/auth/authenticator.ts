@@ -9,7 +9,7 @@ import { readDate, readOptionalDate, selectRows, type Database } from '../../db'
 import { AppError } from '../../http/app-error';
 import type { Authenticator, Principal, PrincipalUser } from '../../http/route';
 import type { AppContext } from '../types';
-import { sessionPolicy, type SessionPolicy } from '../sessions/session-service';
+import { liveSessionSql, liveSessionValues, sessionPolicy, type SessionPolicy } from '../sessions/session-service';
 import { checkAccessToken, type AccessTokenClaims } from './access-tokens';
 import { constantTimeEqualText, sha256Hex } from './token-crypto';
 
@@ -25,9 +25,8 @@ function unauthorized(message: string, error: 'invalid_request' | 'invalid_token
 // One round trip: the token row joined to its session and user, the blacklist and the enabled MFA
 // row. Every condition the request depends on is in the WHERE clause, so an answer means: the
 // token is recorded as an unrevoked, unexpired access token of this session and user, its jti is
-// not blacklisted, the session is live (the conditions of liveSessionWhere: active, before its
-// absolute expiry, active within the idle limit) and the user is active. The hash is compared
-// after, in constant time. Indexes: jwt_tokens.jti, jwt_blacklist.jti, the primary keys, user_mfa.user_id.
+// not blacklisted, the session is live (liveSessionSql: active, before its absolute expiry, active
+// within the idle limit) and the user is active. The hash is compared after, in constant time. Indexes: jwt_tokens.jti, jwt_blacklist.jti, the primary keys, user_mfa.user_id.
 export const principalSql = `
 SELECT t.id AS token_id, t.token_hash, s.id AS session_id,
        u.id AS user_id, u.uuid AS user_uuid, u.email, u.first_name, u.last_name, u.role, u.status,
@@ -40,7 +39,7 @@ SELECT t.id AS token_id, t.token_hash, s.id AS session_id,
   LEFT JOIN user_mfa m ON m.user_id = u.id AND m.enabled_at IS NOT NULL
  WHERE t.jti = :jti AND t.token_type = 'access' AND t.revoked = :no AND t.expires_at > :now
    AND b.id IS NULL
-   AND s.uuid = :sid AND s.is_active = :yes AND s.expires_at > :now AND s.last_activity_at > :idleCutoff
+   AND s.uuid = :sid AND ${liveSessionSql('s')}
    AND u.uuid = :sub AND u.status = 'active'`;
 
 /** The principal of a token whose signature and claims are valid, or null if the database says no. */
@@ -56,9 +55,8 @@ export async function loadPrincipal(
     sid: claims.sid,
     sub: claims.sub,
     now,
-    idleCutoff: new Date(now.getTime() - policy.idleMs),
     no: false,
-    yes: true,
+    ...liveSessionValues(now, policy),
   });
   if (!row || !constantTimeEqualText(String(row.token_hash), sha256Hex(token))) return null;
   const user: PrincipalUser = {

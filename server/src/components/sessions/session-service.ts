@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Device, Session } from '@secureaccess/shared/contract';
 import { Op, type Transaction } from 'sequelize';
 import type { Config } from '../../config';
-import type { Database, UserSession } from '../../db';
+import { selectRows, type Database, type UserSession } from '../../db';
 import { AppError } from '../../http/app-error';
 import type { Principal } from '../../http/route';
 import { appendAudit } from '../audit/audit-chain';
@@ -53,10 +53,22 @@ export function liveSessionWhere(now: Date, policy: SessionPolicy) {
   };
 }
 
-/** When the session ends if nothing happens: the earlier of its absolute and its idle expiry. */
+/**
+ * The same rule for raw SQL (db/raw-rows.ts): the conditions on the sessions table under `alias`,
+ * with the replacements they name (liveSessionValues).
+ */
+export function liveSessionSql(alias: string): string {
+  return `${alias}.is_active = :live_yes AND ${alias}.expires_at > :live_now AND ${alias}.last_activity_at > :live_idle_cutoff`;
+}
+
+export function liveSessionValues(now: Date, policy: SessionPolicy): Record<string, unknown> {
+  return { live_yes: true, live_now: now, live_idle_cutoff: new Date(now.getTime() - policy.idleMs) };
+}
+
 /** What the liveness rule and a refresh token's expiry read of a session (a model instance or a raw row). */
 export type SessionTimes = Pick<UserSession, 'id' | 'userId' | 'familyId' | 'isActive' | 'lastActivityAt' | 'expiresAt'>;
 
+/** When the session ends if nothing happens: the earlier of its absolute and its idle expiry. */
 export function sessionEndsAt(session: Pick<SessionTimes, 'lastActivityAt' | 'expiresAt'>, policy: SessionPolicy): Date {
   const idleEnd = session.lastActivityAt.getTime() + policy.idleMs;
   return new Date(Math.min(session.expiresAt.getTime(), idleEnd));
@@ -171,19 +183,17 @@ export async function openSession(
 ): Promise<{ session: UserSession; evicted: UserSession[] }> {
   const { UserSession } = db.models;
   const { now } = input.meta;
-  const live = await UserSession.findAll({
-    where: { userId: input.userId, ...liveSessionWhere(now, policy) },
-    order: [
-      ['loginAt', 'ASC'],
-      ['id', 'ASC'],
-    ],
-    attributes: ['id'],
+  // Raw (every login runs it): the user's live sessions, oldest first.
+  const live = await selectRows<{ id: number }>(
+    db,
+    `SELECT s.id FROM user_sessions s WHERE s.user_id = :userId AND ${liveSessionSql('s')} ORDER BY s.login_at ASC, s.id ASC`,
+    { userId: input.userId, ...liveSessionValues(now, policy) },
     transaction,
-  });
+  );
   const excess = live.length - (policy.maxPerUser - 1);
   const evicted =
     excess > 0
-      ? await revokeSessions(db, { userId: input.userId, sessionIds: live.slice(0, excess).map((s) => s.id) }, 'session_limit', now, transaction)
+      ? await revokeSessions(db, { userId: input.userId, sessionIds: live.slice(0, excess).map((s) => Number(s.id)) }, 'session_limit', now, transaction)
       : [];
   await auditRevoked(db, { userId: input.userId, userUuid: input.userUuid }, evicted, 'session_limit', input.meta, transaction);
 
