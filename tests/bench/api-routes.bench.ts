@@ -14,7 +14,8 @@
 //      (BENCH_DB=mysql|sqlite|mysql,sqlite, BENCH_SECONDS=5, BENCH_CPU_PROF=<dir> profiles the API)
 import type { Dialect } from '@secureaccess/server';
 import { startApiProcess } from './support/api-process';
-import { claimsOf, mariadbCpuReader, measureAuthQueryCeiling, threadCpuReader, type CeilingResult } from './support/db-ceiling';
+import { claimsOf, measureAuthQueryCeiling, type CeilingResult } from './support/db-ceiling';
+import { cpuFields, cpuReadersOf, withCpuSplit, type Measured } from './support/cpu-split';
 import { loadRoute, startFloorServer, type LoadResult } from './support/load';
 import { recordBench, type BenchRow } from './support/results';
 import { importAccounts, listAccounts, seedUser } from './support/seed';
@@ -25,41 +26,6 @@ const durationSeconds = Number(process.env.BENCH_SECONDS ?? 5);
 const dialects = (process.env.BENCH_DB ?? 'mysql,sqlite').split(',') as Dialect[];
 const dialectName: Record<Dialect, string> = { mysql: 'MariaDB', sqlite: 'SQLite' };
 const mib = (bytes: number) => bytes / 1024 / 1024;
-
-/** CPU time per request (ms) of each process taking part, over one measured run. */
-interface CpuSplit {
-  apiMs: number | null;
-  /** Of apiMs, the API's main thread (the event loop); the rest is GC helpers, compilers, libuv. */
-  apiMainThreadMs: number | null;
-  dbMs: number | null;
-  clientMs: number;
-}
-type Measured<R> = R & { cpu: CpuSplit };
-
-async function withCpuSplit<R extends { total: number }>(
-  readers: { api: (() => Promise<number>) | null; apiMain: (() => number) | null; db: (() => number) | null },
-  run: () => Promise<R>,
-): Promise<Measured<R>> {
-  const apiBefore = readers.api ? await readers.api() : null;
-  const dbBefore = readers.db?.() ?? null;
-  const mainBefore = readers.apiMain?.() ?? null;
-  const clientBefore = process.cpuUsage();
-  const result = await run();
-  const client = process.cpuUsage(clientBefore);
-  const apiAfter = readers.api ? await readers.api() : null;
-  const dbAfter = readers.db?.() ?? null;
-  const mainAfter = readers.apiMain?.() ?? null;
-  const per = (ms: number) => Number((ms / result.total).toFixed(3));
-  return {
-    ...result,
-    cpu: {
-      apiMs: apiBefore === null || apiAfter === null ? null : per(apiAfter - apiBefore),
-      apiMainThreadMs: mainBefore === null || mainAfter === null ? null : per(mainAfter - mainBefore),
-      dbMs: dbBefore === null || dbAfter === null ? null : per(dbAfter - dbBefore),
-      clientMs: per((client.user + client.system) / 1000),
-    },
-  };
-}
 
 function routeRow(label: string, result: Measured<LoadResult | CeilingResult>, floor: LoadResult): BenchRow {
   return {
@@ -73,10 +39,7 @@ function routeRow(label: string, result: Measured<LoadResult | CeilingResult>, f
       p50Ms: result.p50Ms,
       p99Ms: result.p99Ms,
       requests: result.total,
-      apiCpuMsPerReq: result.cpu.apiMs,
-      apiMainThreadCpuMsPerReq: result.cpu.apiMainThreadMs,
-      dbCpuMsPerReq: result.cpu.dbMs,
-      clientCpuMsPerReq: result.cpu.clientMs,
+      ...cpuFields(result.cpu),
     },
   };
 }
@@ -96,8 +59,7 @@ async function benchDialect(dialect: Dialect): Promise<{ rows: BenchRow[]; runti
     const delta = await listAccounts(api.baseUrl, seeded, cursor);
     if (delta.accounts.length + delta.tombstones.length !== 0) throw new Error('the delta since the latest cursor is not empty');
 
-    const readDbCpu = dialect === 'mysql' ? await mariadbCpuReader(api.databaseUrl!) : null;
-    const readers = { api: api.readCpuMs, apiMain: threadCpuReader(api.pid, api.pid), db: readDbCpu };
+    const readers = await cpuReadersOf(api, dialect);
     const run = (label: string, url: string, headers?: Record<string, string>) =>
       withCpuSplit(readers, () => loadRoute(label, url, { connections, durationSeconds, ...(headers ? { headers } : {}) }));
     // Warm both up (JIT, pools), then measure the floor between the routes so load drift shows.
@@ -116,7 +78,7 @@ async function benchDialect(dialect: Dialect): Promise<{ rows: BenchRow[]; runti
     if (dialect === 'mysql') {
       const claims = claimsOf(seeded.session.accessToken);
       for (const prepared of [false, true]) {
-        const ceiling = await withCpuSplit({ api: null, apiMain: null, db: readDbCpu }, () =>
+        const ceiling = await withCpuSplit({ api: null, apiMain: null, db: readers.db }, () =>
           measureAuthQueryCeiling(api.databaseUrl!, claims, { inFlight: connections, durationSeconds, prepared }),
         );
         ceilingRows.push(routeRow(`auth query alone, ${prepared ? 'prepared' : 'text'} (mysql2 pool, ${connections} in flight)`, ceiling, floorMean));

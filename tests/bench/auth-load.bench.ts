@@ -10,6 +10,8 @@
 // rotations by design: the session limit and token-family rules hold under concurrency), and each
 // client a different person (what an organisation's morning looks like; only the audit chain's
 // head is shared).
+// Each row also gives the CPU time per request of the API (and its main thread), MariaDB and the
+// client (support/cpu-split.ts): login is CPU-bound here, so that is where its ratio is decided.
 // Asserts nothing on time. Run: server/node_modules/.bin/tsx tests/bench/auth-load.bench.ts
 //   (BENCH_DB=mysql|sqlite, default mysql; BENCH_SECONDS=5)
 import { spawn } from 'node:child_process';
@@ -17,6 +19,7 @@ import path from 'node:path';
 import { serverArgon2Params, type Dialect } from '@secureaccess/server';
 import { loginUser } from '../helpers/auth';
 import { startApiProcess } from './support/api-process';
+import { cpuFields, cpuReadersOf, withCpuSplit } from './support/cpu-split';
 import { runClosedLoop, startFloorServer } from './support/load';
 import { recordBench, type BenchRow } from './support/results';
 import { apiOf, seedUser } from './support/seed';
@@ -72,16 +75,19 @@ async function main(): Promise<void> {
     while (people.length < refreshClients) people.push(await seedUser(api.baseUrl));
     const floorRefresh = await runClosedLoop(floorServer.url, refreshClients, durationSeconds, () => ({ refreshToken: 'x' }));
     const raw = await measureRawArgon2(loginClients, durationSeconds);
+    const readers = await cpuReadersOf(api, dialect);
 
     for (const who of ['one person', 'different people'] as const) {
       const personOf = (worker: number) => (who === 'one person' ? seeded : people[worker]!);
       // Refresh: each worker sends its latest token; the answer carries the next one.
       const tokens: string[] = [];
       for (let i = 0; i < refreshClients; i += 1) tokens.push((await loginUser(apiOf(api.baseUrl), personOf(i).user)).refreshToken);
-      const refresh = await runClosedLoop(`${api.baseUrl}/api/v1/auth/refresh`, refreshClients, durationSeconds, (worker, previous) => {
-        if (previous) tokens[worker] = (previous as { refreshToken: string }).refreshToken;
-        return { refreshToken: tokens[worker] };
-      });
+      const refresh = await withCpuSplit(readers, () =>
+        runClosedLoop(`${api.baseUrl}/api/v1/auth/refresh`, refreshClients, durationSeconds, (worker, previous) => {
+          if (previous) tokens[worker] = (previous as { refreshToken: string }).refreshToken;
+          return { refreshToken: tokens[worker] };
+        }),
+      );
       rows.push({
         label: `refresh rotations (${name}, ${refreshClients} clients, ${who})`,
         value: refresh.rps,
@@ -89,15 +95,17 @@ async function main(): Promise<void> {
         floor: floorRefresh.rps,
         floorLabel: 'bare http JSON, same client',
         higherIsBetter: true,
-        extra: { p50Ms: refresh.p50Ms, p99Ms: refresh.p99Ms, rotations: refresh.total, errors: refresh.errors },
+        extra: { p50Ms: refresh.p50Ms, p99Ms: refresh.p99Ms, rotations: refresh.total, errors: refresh.errors, ...cpuFields(refresh.cpu) },
       });
 
       // Login: against raw argon2 (measured above, the API idle), with the API's event-loop delay.
       await api.resetProbe();
-      const login = await runClosedLoop(`${api.baseUrl}/api/v1/auth/login`, loginClients, durationSeconds, (worker) => ({
-        email: personOf(worker).user.email,
-        authHash: personOf(worker).user.authHash,
-      }));
+      const login = await withCpuSplit(readers, () =>
+        runClosedLoop(`${api.baseUrl}/api/v1/auth/login`, loginClients, durationSeconds, (worker) => ({
+          email: personOf(worker).user.email,
+          authHash: personOf(worker).user.authHash,
+        })),
+      );
       const probe = await api.readProbe();
       rows.push({
         label: `login (${name}, ${loginClients} clients, ${who})`,
@@ -112,6 +120,7 @@ async function main(): Promise<void> {
           errors: login.errors,
           eventLoopLagP99Ms: Number(probe.lagP99Ms.toFixed(1)),
           rssMiB: Math.round(probe.maxRssBytes / 1024 / 1024),
+          ...cpuFields(login.cpu),
         },
       });
     }

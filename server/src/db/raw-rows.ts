@@ -69,6 +69,7 @@ interface MysqlConnection {
   query(statement: { sql: string; typeCast: unknown }, values: unknown[], callback: (error: Error | null, rows: unknown) => void): void;
 }
 interface SqliteConnection {
+  serialize(schedule: () => void): void;
   all(sql: string, values: unknown[], callback: (error: Error | null, rows: unknown[]) => void): void;
   run(sql: string, values: unknown[], callback: (this: { lastID: number; changes: number }, error: Error | null) => void): void;
 }
@@ -93,10 +94,20 @@ function runMysql(connection: MysqlConnection, sql: string, values: unknown[]): 
   );
 }
 
-function runSqlite(connection: SqliteConnection, sql: string, values: unknown[]): Promise<RawRow[]> {
-  return new Promise((resolve, reject) =>
-    connection.all(sql, values, (error, rows) => (error ? reject(error) : resolve(rows as RawRow[]))),
-  );
+// SQLite writes are scheduled in node-sqlite3's serialized mode, as Sequelize's own queries are:
+// such a statement runs alone on its connection, and what is scheduled meanwhile waits in the
+// connection's queue, not on a libuv thread. In the default parallel mode each statement takes a
+// pool thread and blocks there on the connection's mutex: behind a write waiting for a
+// transaction's lock (the busy timeout) they held every thread, the transaction's next statement
+// could not run, and all waited out the timeout (SQLITE_BUSY; the auth bench, session 7). Reads
+// stay parallel: in WAL mode they never wait for a lock, and serialized they cost /me ~25 % of
+// its throughput on SQLite.
+function runSqlite(connection: SqliteConnection, sql: string, values: unknown[], write: boolean): Promise<RawRow[]> {
+  return new Promise((resolve, reject) => {
+    const run = () => connection.all(sql, values, (error, rows) => (error ? reject(error) : resolve(rows as RawRow[])));
+    if (write) connection.serialize(run);
+    else run();
+  });
 }
 
 /** What a write reports: the new row's id (an INSERT into a table with an auto-increment id) and the rows it changed. */
@@ -117,10 +128,12 @@ function runMysqlWrite(connection: MysqlConnection, sql: string, values: unknown
 
 function runSqliteWrite(connection: SqliteConnection, sql: string, values: unknown[]): Promise<StatementResult> {
   return new Promise((resolve, reject) =>
-    connection.run(sql, values, function (error) {
-      if (error) return reject(error);
-      resolve({ insertId: Number(this.lastID), changes: Number(this.changes) });
-    }),
+    connection.serialize(() =>
+      connection.run(sql, values, function (error) {
+        if (error) return reject(error);
+        resolve({ insertId: Number(this.lastID), changes: Number(this.changes) });
+      }),
+    ),
   );
 }
 
@@ -165,8 +178,28 @@ export async function selectRows<T extends RawRow = RawRow>(
   replacements: Record<string, unknown>,
   transaction?: Transaction,
 ): Promise<T[]> {
-  return onConnection(db, sql, replacements, transaction, 'read', async (connection, text, values) =>
-    (db.dialect === 'mysql' ? await runMysql(connection, text, values) : await runSqlite(connection, text, values)) as T[],
+  return rowsOf<T>(db, sql, replacements, transaction, 'read');
+}
+
+/** A write that answers with rows (SQLite's INSERT … RETURNING), run as runStatement runs writes. */
+export async function writeReturningRows<T extends RawRow = RawRow>(
+  db: Database,
+  sql: string,
+  replacements: Record<string, unknown>,
+  transaction?: Transaction,
+): Promise<T[]> {
+  return rowsOf<T>(db, sql, replacements, transaction, 'write');
+}
+
+function rowsOf<T extends RawRow>(
+  db: Database,
+  sql: string,
+  replacements: Record<string, unknown>,
+  transaction: Transaction | undefined,
+  type: 'read' | 'write',
+): Promise<T[]> {
+  return onConnection(db, sql, replacements, transaction, type, async (connection, text, values) =>
+    (db.dialect === 'mysql' ? await runMysql(connection, text, values) : await runSqlite(connection, text, values, type === 'write')) as T[],
   );
 }
 

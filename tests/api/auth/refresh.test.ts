@@ -233,6 +233,27 @@ describe('refresh rotation', () => {
   });
 });
 
+// Both dialects: on SQLite the statements outside a transaction share one connection, and a write
+// among them waits for the transaction's writer; if the waiting statements held every thread of
+// the libuv pool, the transaction's next statement could not run and all waited out the busy
+// timeout (SQLITE_BUSY, 503) — what the auth bench met when the raw statements left
+// node-sqlite3's serialized mode (session 7).
+describe('refresh rotation with many sessions at once', () => {
+  test('when 16 sessions rotate at the same time, three rounds, then every rotation answers 200 with a new pair', async () => {
+    const tokens = await Promise.all(Array.from({ length: 16 }, async () => (await loginUser(t, await registerUser(t))).refreshToken));
+    const statuses: number[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      const responses = await Promise.all(tokens.map((token) => refresh(token)));
+      responses.forEach((response, i) => {
+        statuses.push(response.status);
+        if (response.status === 200) tokens[i] = response.body.refreshToken;
+      });
+    }
+
+    expect(statuses).toEqual(Array(48).fill(200));
+  });
+});
+
 // Races need a database with row locks and concurrent transactions: MariaDB only (SQLite runs one
 // writer at a time, so there is nothing to race).
 if (testDialect() === 'mysql') {

@@ -2,7 +2,7 @@
 // live in the database, so N API processes share them). One row per (bucket, window); the
 // cleanup job deletes finished windows.
 import { ErrorCode } from '@secureaccess/shared/contract';
-import { runStatement, selectRows, type Database } from '../../db';
+import { runStatement, writeReturningRows, type Database } from '../../db';
 import { AppError } from '../../http/app-error';
 
 export interface RateLimitRule {
@@ -53,7 +53,7 @@ export async function consumeRateLimit(
           return insertId === 0 ? 1 : insertId;
         })
       : await db.retryingConflicts(async () => {
-          const [row] = await selectRows<{ count: number }>(
+          const [row] = await writeReturningRows<{ count: number }>(
             db,
             'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ' +
               'ON CONFLICT (bucket_key, window_start) DO UPDATE SET count = count + 1 RETURNING count',
