@@ -33,8 +33,9 @@ export { JsonText, toJsonText, type WithJsonText } from './json-text';
 // The auth, sessions and MFA components' services that other components and suites use.
 export {
   createAuthenticator,
-  // The authenticator's one query, for the database-ceiling bench (tests/bench/support/db-ceiling.ts).
+  // The authenticator's one query and its replacements, for the database-ceiling bench (tests/bench/support/db-ceiling.ts).
   principalSql,
+  principalValues,
   readLockState,
   unlockUser,
   type LockState,

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { principalSql, toPositionalSql } from '@secureaccess/server';
+import { principalSql, principalValues, toPositionalSql } from '@secureaccess/server';
 
 // mysql2 is the server's dependency, not the tests'; the part of its callback-free API used here.
 interface Pool {
@@ -49,15 +49,15 @@ export async function measureAuthQueryCeiling(
   const pool = mysql.createPool({ uri: databaseUrl, connectionLimit: options.inFlight, timezone: '+00:00', charset: 'utf8mb4_unicode_ci' });
   const { text, names } = toPositionalSql(principalSql);
   const now = new Date();
-  // The session has just been used by the routes' load, so an idle limit of 10 minutes keeps it live.
-  const replacements: Record<string, unknown> = {
-    ...claims,
-    now: columnDate(now),
-    idleCutoff: columnDate(new Date(now.getTime() - 10 * 60_000)),
-    no: 0,
-    yes: 1,
-  };
-  const values = names.map((name) => replacements[name]);
+  // The authenticator's own replacements; the session has just been used by the routes' load, so
+  // an idle limit of 10 minutes keeps it live. Bound as the API binds them (dates as DATETIME(3)
+  // text, booleans as 0/1).
+  const replacements = principalValues(claims, now, { idleMs: 10 * 60_000 });
+  const values = names.map((name) => {
+    const value = replacements[name];
+    if (value instanceof Date) return columnDate(value);
+    return typeof value === 'boolean' ? Number(value) : value;
+  });
   const send = () => (options.prepared ? pool.execute(text, values) : pool.query(text, values));
   try {
     const [rows] = await send();

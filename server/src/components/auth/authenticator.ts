@@ -42,6 +42,11 @@ SELECT t.id AS token_id, t.token_hash, s.id AS session_id,
    AND s.uuid = :sid AND ${liveSessionSql('s')}
    AND u.uuid = :sub AND u.status = 'active'`;
 
+/** The replacements principalSql names, for the token's claims at `now`. */
+export function principalValues(claims: Pick<AccessTokenClaims, 'jti' | 'sid' | 'sub'>, now: Date, policy: Pick<SessionPolicy, 'idleMs'>): Record<string, unknown> {
+  return { jti: claims.jti, sid: claims.sid, sub: claims.sub, now, no: false, ...liveSessionValues(now, policy) };
+}
+
 /** The principal of a token whose signature and claims are valid, or null if the database says no. */
 export async function loadPrincipal(
   db: Database,
@@ -50,14 +55,7 @@ export async function loadPrincipal(
   claims: AccessTokenClaims,
   now: Date,
 ): Promise<Principal | null> {
-  const [row] = await selectRows(db, principalSql, {
-    jti: claims.jti,
-    sid: claims.sid,
-    sub: claims.sub,
-    now,
-    no: false,
-    ...liveSessionValues(now, policy),
-  });
+  const [row] = await selectRows(db, principalSql, principalValues(claims, now, policy));
   if (!row || !constantTimeEqualText(String(row.token_hash), sha256Hex(token))) return null;
   const user: PrincipalUser = {
     id: Number(row.user_id),

@@ -61,7 +61,7 @@ export function liveSessionSql(alias: string): string {
   return `${alias}.is_active = :live_yes AND ${alias}.expires_at > :live_now AND ${alias}.last_activity_at > :live_idle_cutoff`;
 }
 
-export function liveSessionValues(now: Date, policy: SessionPolicy): Record<string, unknown> {
+export function liveSessionValues(now: Date, policy: Pick<SessionPolicy, 'idleMs'>): Record<string, unknown> {
   return { live_yes: true, live_now: now, live_idle_cutoff: new Date(now.getTime() - policy.idleMs) };
 }
 
