@@ -18,6 +18,12 @@ describe('auto-lock and clipboard clearing follow the preferences', () => {
 
   /** Runs `fn` with the extension's APIs (`api` is `browser` in Firefox, `chrome` in Chromium). */
   const inExtension = <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => world.browser.evaluateInExtension(fn, arg);
+  /** Sets the last use `idleMs` ago and makes the real auto-lock alarm due now. */
+  const lastUsedAgoThenAlarmDue = (idleMs: number) =>
+    inExtension(async (ms: number) => {
+      await chrome.storage.session.set({ lastActivity: Date.now() - ms });
+      await chrome.alarms.create('auto-lock', { when: Date.now() + 50, periodInMinutes: 1 });
+    }, idleMs);
 
   beforeAll(async () => {
     world = await startSignedInWorld();
@@ -56,16 +62,12 @@ describe('auto-lock and clipboard clearing follow the preferences', () => {
 
   test('when the vault has been idle longer than the lock timeout, then the auto-lock alarm locks it and the key leaves storage.session', async () => {
     // The background keeps a one-minute auto-lock alarm.
-    expect(await inExtension(() => ((globalThis as { browser?: any }).browser ?? chrome).alarms.get('auto-lock'), null)).toMatchObject({ name: 'auto-lock', periodInMinutes: 1 }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(await inExtension(() => chrome.alarms.get('auto-lock'), null)).toMatchObject({ name: 'auto-lock', periodInMinutes: 1 });
     expect(typeof (await world.browser.storage('session')).userKey).toBe('string');
 
     // The last use (the auto-lock clock) is moved just past the lock timeout, then the real alarm
     // is made due now (an unpacked extension's alarms have no minimum delay), keeping its period.
-    await inExtension(async (idleMs: number) => {
-      const api = (globalThis as { browser?: any }).browser ?? chrome; // eslint-disable-line @typescript-eslint/no-explicit-any
-      await api.storage.session.set({ lastActivity: Date.now() - idleMs });
-      await api.alarms.create('auto-lock', { when: Date.now() + 50, periodInMinutes: 1 });
-    }, (lockTimeoutSeconds + 5) * 1000);
+    await lastUsedAgoThenAlarmDue((lockTimeoutSeconds + 5) * 1000);
 
     await waitUntil(async () => (await world.browser.storage('session')).userKey ?? null, (key) => key === null, 'the user key to leave storage.session');
     const popup = new PopupPage(await world.browser.openPopup());
@@ -77,14 +79,10 @@ describe('auto-lock and clipboard clearing follow the preferences', () => {
   });
 
   test('when the vault was used within the lock timeout, then the auto-lock alarm leaves it unlocked', async () => {
-    await inExtension(async (idleMs: number) => {
-      const api = (globalThis as { browser?: any }).browser ?? chrome; // eslint-disable-line @typescript-eslint/no-explicit-any
-      await api.storage.session.set({ lastActivity: Date.now() - idleMs });
-      await api.alarms.create('auto-lock', { when: Date.now() + 50, periodInMinutes: 1 });
-    }, (lockTimeoutSeconds - 30) * 1000);
+    await lastUsedAgoThenAlarmDue((lockTimeoutSeconds - 30) * 1000);
     // The alarm fired: the browser moved it to its next period, a minute away ...
     await waitUntil(
-      () => inExtension(async () => (await ((globalThis as { browser?: any }).browser ?? chrome).alarms.get('auto-lock')).scheduledTime - Date.now(), null), // eslint-disable-line @typescript-eslint/no-explicit-any
+      () => inExtension(async () => (await chrome.alarms.get('auto-lock')).scheduledTime - Date.now(), null),
       (untilNext: number) => untilNext > 30_000,
       'the auto-lock alarm to fire',
     );

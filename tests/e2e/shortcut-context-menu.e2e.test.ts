@@ -85,15 +85,15 @@ describe('keyboard shortcut and context menu fill', () => {
 
   test('the manifest declares the fill command with its shortcut and the context-menu permission, and the menu item exists', async () => {
     const api = <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => world.browser.evaluateInExtension(fn, arg);
-    const manifest = await api(() => ((globalThis as { browser?: any }).browser ?? chrome).runtime.getManifest(), null); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const manifest = await api(() => chrome.runtime.getManifest(), null);
     expect(manifest.commands['fill-login'].suggested_key).toMatchObject({ default: 'Ctrl+Shift+L', mac: 'Command+Shift+L' });
     expect(manifest.permissions).toContain('contextMenus');
-    const commands = await api(() => ((globalThis as { browser?: any }).browser ?? chrome).commands.getAll(), null); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const commands = await api(() => chrome.commands.getAll(), null);
     // Registered with the browser (which key is bound is the browser's: headless Chromium binds none).
     expect(commands).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'fill-login' })]));
     // update() of the item created on install resolves; of an unknown id it rejects (both browsers).
-    await api((id: string) => ((globalThis as { browser?: any }).browser ?? chrome).contextMenus.update(id, { title: 'Fill login with SecureAccess' }), fillMenuId); // eslint-disable-line @typescript-eslint/no-explicit-any
-    await expect(api((id: string) => ((globalThis as { browser?: any }).browser ?? chrome).contextMenus.update(id, { title: 'x' }), 'bogus-id')).rejects.toThrow(); // eslint-disable-line @typescript-eslint/no-explicit-any
+    await api((id: string) => chrome.contextMenus.update(id, { title: 'Fill login with SecureAccess' }), fillMenuId);
+    await expect(api((id: string) => chrome.contextMenus.update(id, { title: 'x' }), 'bogus-id')).rejects.toThrow();
   });
 
   test('when the person presses the shortcut on a login page, then the matching account is filled', async () => {

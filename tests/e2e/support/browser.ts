@@ -37,7 +37,7 @@ export interface ExtensionBrowser {
   /**
    * Runs `fn` with the extension's own APIs — `chrome` in Chromium's service worker, `browser` in a
    * Firefox extension document (so not the background's memory): storage, alarms, tabs, the
-   * toolbar button. `fn` is serialised, so it names the API itself: `globalThis.browser ?? chrome`.
+   * toolbar button. `fn` is serialised; in it `chrome` is the promise API in both browsers.
    */
   evaluateInExtension<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** The extension's keyboard shortcut `command` pressed by a person, with `page` the active tab. */
@@ -175,8 +175,8 @@ async function launchChromiumExtensionBrowser(profileDir?: string): Promise<Exte
 export async function toolbarBadge(extension: ExtensionBrowser, page: Page): Promise<{ badge: string; title: string }> {
   const tabId = await extension.tabIdOf(page);
   return extension.evaluateInExtension(async (id: number) => {
-    const api = (globalThis as { browser?: any }).browser ?? chrome; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const button = api.action ?? api.browserAction;
+    // MV3's action in Chromium, MV2's browserAction in Firefox.
+    const button = chrome.action ?? chrome.browserAction;
     return { badge: await button.getBadgeText({ tabId: id }), title: await button.getTitle({ tabId: id }) };
   }, tabId);
 }

@@ -137,8 +137,10 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
     const { page } = await openExtensionTab('inline-ui.html#probe', false);
     try {
       // The Marionette page's evaluate, typed as it is (Playwright's overloads box their argument).
-      const extensionPage = page as unknown as { evaluate(f: (a: A) => R | Promise<R>, a?: A): Promise<R> };
-      return await extensionPage.evaluate(fn, arg);
+      // `chrome` in an MV2 extension page is Firefox's callback API: inside `fn` it names the
+      // promise API (`browser`), as `chrome` does in Chromium's MV3 worker.
+      const extensionPage = page as unknown as { evaluateSource(source: string, a?: A): Promise<R> };
+      return await extensionPage.evaluateSource(`(arg) => { const chrome = browser; return (${fn.toString()})(arg); }`, arg);
     } finally {
       await page.close();
     }
@@ -154,6 +156,16 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
       await client.raw('Marionette:SetContext', { value: 'content' });
     }
   });
+
+  /** Runs `body` in the browser window's privileged scope with `extension` (ours, as ExtensionParent holds it) and `args`. */
+  const withExtension = <R>(body: string, args: unknown[] = []): Promise<R> =>
+    inChrome<R>(
+      `const [addonId, ...args] = arguments;
+      const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+      const extension = ExtensionParent.GlobalManager.getExtension(addonId);
+      ${body}`,
+      [addonId, ...args],
+    );
 
   const tabIdOf = async (page: Page): Promise<number> => {
     const url = page.url();
@@ -200,11 +212,9 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
     // active, the active-tab grant, then commands.onCommand in the background.
     async pressShortcut(command, page) {
       await page.bringToFront();
-      const pressed = await inChrome<string>(`
-        const [addonId, name] = arguments;
-        const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
-        const shortcuts = ExtensionParent.GlobalManager.getExtension(addonId).shortcuts;
-        return shortcuts.commands.then((commands) => {
+      const pressed = await withExtension<string>(`
+        const [name] = args;
+        return extension.shortcuts.commands.then((commands) => {
           const shortcut = commands.get(name)?.shortcut;
           if (!shortcut) return 'no shortcut is set for ' + name;
           const letter = shortcut.split('+').pop().toUpperCase();
@@ -213,17 +223,15 @@ export async function launchFirefoxExtensionBrowser(profileDir?: string): Promis
           if (!key) return 'the browser window has no key for ' + shortcut;
           key.doCommand();
           return 'pressed';
-        });`, [addonId, command]);
+        });`, [command]);
       if (pressed !== 'pressed') throw new Error(pressed);
     },
     // What Firefox does to an idle event page (ExtensionParent's terminateBackground), then waits
     // until it is stopped; the next event or message starts it again.
     async stopBackground() {
-      const state = await inChrome<string>(`
-        const [addonId] = arguments;
-        const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
-        const extension = ExtensionParent.GlobalManager.getExtension(addonId);
-        return extension.terminateBackground({ ignoreDevToolsAttached: true }).then(() => extension.backgroundState);`, [addonId]);
+      const state = await withExtension<string>(
+        'return extension.terminateBackground({ ignoreDevToolsAttached: true }).then(() => extension.backgroundState);',
+      );
       if (state !== 'stopped') throw new Error(`the event page did not stop (${state})`);
     },
     // WebDriver BiDi grants no clipboard-read in Firefox ESR: paste with the keyboard (Ctrl+V) into

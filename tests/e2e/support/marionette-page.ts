@@ -496,11 +496,15 @@ class MarionetteDocument {
     });
   }
   async evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
+    return this.evaluateSource<R, A>(fn.toString(), arg);
+  }
+  /** evaluate for a function given as source text (a caller that wraps the function it was given). */
+  async evaluateSource<R, A>(source: string, arg?: A): Promise<R> {
     return this.doc.client.exclusive(async () => {
       await this.doc.select();
       const result = await this.doc.client.raw<{ value: { ok?: R; error?: string } }>('WebDriver:ExecuteAsyncScript', {
         script: `const done = arguments[arguments.length - 1];
-          Promise.resolve().then(() => (${fn.toString()})(arguments[0])).then((ok) => done({ ok }), (e) => done({ error: String(e && e.stack || e) }));`,
+          Promise.resolve().then(() => (${source})(arguments[0])).then((ok) => done({ ok }), (e) => done({ error: String(e && e.stack || e) }));`,
         args: [arg],
       });
       if (result.value.error !== undefined) throw new Error(`evaluate in the extension page: ${result.value.error}`);
