@@ -42,8 +42,8 @@ function threadStates(pid: number): string[] {
 }
 
 class PrivateMariaDb {
-  readonly dir = mkdtempSync(path.join(tmpdir(), 'sa-fault-db-'));
-  readonly socket = path.join(this.dir, 's.sock');
+  // Made by install(), not at construction: the describe block runs (skipped) on SQLite too.
+  dir = '';
   port = 0;
   child: ChildProcess | null = null;
 
@@ -52,7 +52,12 @@ class PrivateMariaDb {
     return this.port;
   }
 
+  get socket(): string {
+    return path.join(this.dir, 's.sock');
+  }
+
   install(): void {
+    this.dir = mkdtempSync(path.join(tmpdir(), 'sa-fault-db-'));
     chmodSync(this.dir, 0o755);
     const result = spawnSync(
       'mariadb-install-db',
@@ -124,7 +129,7 @@ class PrivateMariaDb {
   }
 
   remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
