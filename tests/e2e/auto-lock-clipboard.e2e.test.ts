@@ -16,7 +16,7 @@ describe('auto-lock and clipboard clearing follow the preferences', () => {
   const lockTimeoutSeconds = 2 * 60; // differs from the 15-minute default, so a test fails if it is ignored
   const account = { url: 'https://timers.example/login', username: 'ada@timers.example', password: 'Timer-pass-7f3Q!' };
 
-  /** Runs `fn` with the extension's APIs (`api` is `browser` in Firefox, `chrome` in Chromium). */
+  /** Runs `fn` with the extension's APIs (`chrome`, the promise API, in both browsers). */
   const inExtension = <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => world.browser.evaluateInExtension(fn, arg);
   /** Sets the last use `idleMs` ago and makes the real auto-lock alarm due now. */
   const lastUsedAgoThenAlarmDue = (idleMs: number) =>

@@ -4,5 +4,5 @@ export { openDatabase, describeDatabaseUrl, type Database, type DatabaseOptions,
 export * from './models';
 export { databaseRetryAfterSeconds, describeDatabaseError, isDatabaseUnavailableError } from './availability';
 export { createMigrator, listPendingMigrations, migrations, migrationsTableName, schemaTables } from './migrator';
-export { lockClause, readBoolean, readDate, readOptionalDate, runStatement, selectRows, toPositionalSql, writeReturningRows, type RawRow, type StatementResult } from './raw-rows';
+export { bindNamed, lockClause, readBoolean, readDate, readOptionalDate, runStatement, selectRows, writeReturningRows, type RawRow, type StatementResult } from './raw-rows';
 export { purgeExpiredRows, type CleanupOptions, type CleanupResult } from './cleanup';

@@ -1,7 +1,7 @@
 // Raw statements for the hot paths (the authenticator, vault sync, the audit append and token
 // issuance every login and rotation run), where building a model instance per row costs more
-// than the query. They go to the driver directly, on a connection of
-// Sequelize's own pool (MySQL) or its shared connection (SQLite): Sequelize's query path (its
+// than the query. They go to the driver directly, on a connection of Sequelize's own pool (MySQL)
+// or its shared connection (SQLite): Sequelize's query path (its
 // replacement injection, escaping, retry wrapper, Query object, hooks and result formatting) cost
 // more of the API's CPU under load than the driver itself (docs/performance.md, session 5). On
 // MySQL it is mysql2's text protocol with the values escaped by mysql2 (`query`), not a prepared
@@ -14,7 +14,7 @@
 // sqlite3 text dates ('2026-01-02 03:04:05.678 +00:00', the format Sequelize writes) and 0/1
 // integers; these readers make both one shape.
 import { DatabaseError, type Transaction } from 'sequelize';
-import type { Database } from './database';
+import type { Database, Dialect } from './database';
 
 export type RawRow = Record<string, unknown>;
 
@@ -23,14 +23,14 @@ export type RawRow = Record<string, unknown>;
  * milliseconds ('2026-01-02 03:04:05.678'), which MySQL compares with DATETIME(3) exactly; SQLite
  * compares the text Sequelize wrote.
  */
-function toColumnDate(db: Database, date: Date): string {
+function toColumnDate(dialect: Dialect, date: Date): string {
   const utc = date.toISOString().slice(0, 23).replace('T', ' ');
-  return db.dialect === 'sqlite' ? `${utc} +00:00` : utc;
+  return dialect === 'sqlite' ? `${utc} +00:00` : utc;
 }
 
 /** A value as the drivers bind it: Dates as above, booleans as the 0/1 both dialects store. */
-function toBoundValue(db: Database, value: unknown): unknown {
-  if (value instanceof Date) return toColumnDate(db, value);
+function toBoundValue(dialect: Dialect, value: unknown): unknown {
+  if (value instanceof Date) return toColumnDate(dialect, value);
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value === undefined) return null;
   return value;
@@ -88,9 +88,10 @@ function connectionsOf<C>(db: Database): ConnectionManager<C> {
 // CPU. A statement's own typeCast function is the only way mysql2 leaves the global one out.
 const driverTypeCast = (_field: unknown, next: () => unknown) => next();
 
-function runMysql(connection: MysqlConnection, sql: string, values: unknown[]): Promise<RawRow[]> {
+/** What mysql2 answers: rows for a SELECT (or a RETURNING), a result header for a write. */
+function runMysql(connection: MysqlConnection, sql: string, values: unknown[]): Promise<unknown> {
   return new Promise((resolve, reject) =>
-    connection.query({ sql, typeCast: driverTypeCast }, values, (error, rows) => (error ? reject(error) : resolve(rows as RawRow[]))),
+    connection.query({ sql, typeCast: driverTypeCast }, values, (error, answer) => (error ? reject(error) : resolve(answer))),
   );
 }
 
@@ -102,12 +103,15 @@ function runMysql(connection: MysqlConnection, sql: string, values: unknown[]): 
 // could not run, and all waited out the timeout (SQLITE_BUSY; the auth bench, session 7). Reads
 // stay parallel: in WAL mode they never wait for a lock, and serialized they cost /me ~25 % of
 // its throughput on SQLite.
-function runSqlite(connection: SqliteConnection, sql: string, values: unknown[], write: boolean): Promise<RawRow[]> {
-  return new Promise((resolve, reject) => {
-    const run = () => connection.all(sql, values, (error, rows) => (error ? reject(error) : resolve(rows as RawRow[])));
-    if (write) connection.serialize(run);
-    else run();
-  });
+function scheduleSqlite(connection: SqliteConnection, type: 'read' | 'write', run: () => void): void {
+  if (type === 'write') connection.serialize(run);
+  else run();
+}
+
+function runSqlite(connection: SqliteConnection, sql: string, values: unknown[], type: 'read' | 'write'): Promise<RawRow[]> {
+  return new Promise((resolve, reject) =>
+    scheduleSqlite(connection, type, () => connection.all(sql, values, (error, rows) => (error ? reject(error) : resolve(rows as RawRow[])))),
+  );
 }
 
 /** What a write reports: the new row's id (an INSERT into a table with an auto-increment id) and the rows it changed. */
@@ -116,25 +120,33 @@ export interface StatementResult {
   changes: number;
 }
 
-function runMysqlWrite(connection: MysqlConnection, sql: string, values: unknown[]): Promise<StatementResult> {
-  return new Promise((resolve, reject) =>
-    connection.query({ sql, typeCast: driverTypeCast }, values, (error, result) => {
-      if (error) return reject(error);
-      const header = result as { insertId: number; affectedRows: number };
-      resolve({ insertId: Number(header.insertId), changes: Number(header.affectedRows) });
-    }),
-  );
+async function runMysqlWrite(connection: MysqlConnection, sql: string, values: unknown[]): Promise<StatementResult> {
+  const header = (await runMysql(connection, sql, values)) as { insertId: number; affectedRows: number };
+  return { insertId: Number(header.insertId), changes: Number(header.affectedRows) };
 }
 
 function runSqliteWrite(connection: SqliteConnection, sql: string, values: unknown[]): Promise<StatementResult> {
   return new Promise((resolve, reject) =>
-    connection.serialize(() =>
+    scheduleSqlite(connection, 'write', () =>
       connection.run(sql, values, function (error) {
         if (error) return reject(error);
         resolve({ insertId: Number(this.lastID), changes: Number(this.changes) });
       }),
     ),
   );
+}
+
+/**
+ * The SQL with positional placeholders and the values in their order, bound as the drivers bind
+ * them (toBoundValue) — what every raw statement sends, and what a bench sends to match it.
+ */
+export function bindNamed(dialect: Dialect, sql: string, replacements: Record<string, unknown>): { text: string; values: unknown[] } {
+  const { text, names } = toPositionalSql(sql);
+  const values = names.map((name) => {
+    if (!(name in replacements)) throw new Error(`raw statement: no replacement for :${name}`);
+    return toBoundValue(dialect, replacements[name]);
+  });
+  return { text, values };
 }
 
 /** On the transaction's connection when given, else on one of the pool's for the call. */
@@ -146,11 +158,7 @@ async function onConnection<T>(
   type: 'read' | 'write',
   run: (connection: MysqlConnection & SqliteConnection, text: string, values: unknown[]) => Promise<T>,
 ): Promise<T> {
-  const { text, names } = toPositionalSql(sql);
-  const values = names.map((name) => {
-    if (!(name in replacements)) throw new Error(`raw statement: no replacement for :${name}`);
-    return toBoundValue(db, replacements[name]);
-  });
+  const { text, values } = bindNamed(db.dialect, sql, replacements);
   const connections = connectionsOf<MysqlConnection & SqliteConnection>(db);
   const given = (transaction as unknown as { connection?: MysqlConnection & SqliteConnection } | undefined)?.connection;
   const connection = given ?? (await connections.getConnection({ type }));
@@ -199,7 +207,7 @@ function rowsOf<T extends RawRow>(
   type: 'read' | 'write',
 ): Promise<T[]> {
   return onConnection(db, sql, replacements, transaction, type, async (connection, text, values) =>
-    (db.dialect === 'mysql' ? await runMysql(connection, text, values) : await runSqlite(connection, text, values, type === 'write')) as T[],
+    (db.dialect === 'mysql' ? await runMysql(connection, text, values) : await runSqlite(connection, text, values, type)) as T[],
   );
 }
 

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { principalSql, principalValues, toPositionalSql } from '@secureaccess/server';
+import { bindNamed, principalSql, principalValues } from '@secureaccess/server';
 
 // mysql2 is the server's dependency, not the tests'; the part of its callback-free API used here.
 interface Pool {
@@ -38,8 +38,6 @@ export interface CeilingResult {
   total: number;
 }
 
-const columnDate = (date: Date) => date.toISOString().slice(0, 23).replace('T', ' ');
-
 /** `inFlight` workers, each sending the authenticator's query again as soon as the last one answered. */
 export async function measureAuthQueryCeiling(
   databaseUrl: string,
@@ -47,17 +45,10 @@ export async function measureAuthQueryCeiling(
   options: { inFlight: number; durationSeconds: number; prepared: boolean },
 ): Promise<CeilingResult> {
   const pool = mysql.createPool({ uri: databaseUrl, connectionLimit: options.inFlight, timezone: '+00:00', charset: 'utf8mb4_unicode_ci' });
-  const { text, names } = toPositionalSql(principalSql);
   const now = new Date();
   // The authenticator's own replacements; the session has just been used by the routes' load, so
-  // an idle limit of 10 minutes keeps it live. Bound as the API binds them (dates as DATETIME(3)
-  // text, booleans as 0/1).
-  const replacements = principalValues(claims, now, { idleMs: 10 * 60_000 });
-  const values = names.map((name) => {
-    const value = replacements[name];
-    if (value instanceof Date) return columnDate(value);
-    return typeof value === 'boolean' ? Number(value) : value;
-  });
+  // an idle limit of 10 minutes keeps it live. Bound as the API binds them (bindNamed).
+  const { text, values } = bindNamed('mysql', principalSql, principalValues(claims, now, { idleMs: 10 * 60_000 }));
   const send = () => (options.prepared ? pool.execute(text, values) : pool.query(text, values));
   try {
     const [rows] = await send();

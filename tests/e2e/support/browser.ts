@@ -35,9 +35,9 @@ export interface ExtensionBrowser {
   /** Removes `keys` from chrome.storage.local / .session. */
   removeStorage(area: 'local' | 'session', keys: string[]): Promise<void>;
   /**
-   * Runs `fn` with the extension's own APIs — `chrome` in Chromium's service worker, `browser` in a
-   * Firefox extension document (so not the background's memory): storage, alarms, tabs, the
-   * toolbar button. `fn` is serialised; in it `chrome` is the promise API in both browsers.
+   * Runs `fn` with the extension's own APIs — in Chromium's service worker, in a Firefox extension
+   * document (so not the background's memory): storage, alarms, tabs, the toolbar button. `fn` is
+   * serialised; in it `chrome` names the promise API in both browsers.
    */
   evaluateInExtension<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** The extension's keyboard shortcut `command` pressed by a person, with `page` the active tab. */

@@ -5,7 +5,7 @@
 // database's single writer does the same.
 import { createHash } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
-import { lockClause, runStatement, selectRows, type Database } from '../../db';
+import { lockClause, runStatement, selectRows, toJsonColumn, type Database } from '../../db';
 
 export const auditGenesisHash = '0'.repeat(64);
 
@@ -116,8 +116,7 @@ async function appendInTransaction(
      VALUES (:userId, :userUuid, :jwtTokenId, :action, :targetType, :targetId, :ip, :userAgent, :success, :details, :createdAt, :prevHash, :hash)`,
     {
       ...fields,
-      // The model's json() column form: JSON text, or NULL.
-      details: entry.details === null || entry.details === undefined ? null : JSON.stringify(entry.details),
+      details: toJsonColumn(entry.details) ?? null,
       userId: entry.userId ?? null,
       prevHash,
       hash,

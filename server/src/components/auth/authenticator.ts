@@ -26,7 +26,8 @@ function unauthorized(message: string, error: 'invalid_request' | 'invalid_token
 // row. Every condition the request depends on is in the WHERE clause, so an answer means: the
 // token is recorded as an unrevoked, unexpired access token of this session and user, its jti is
 // not blacklisted, the session is live (liveSessionSql: active, before its absolute expiry, active
-// within the idle limit) and the user is active. The hash is compared after, in constant time. Indexes: jwt_tokens.jti, jwt_blacklist.jti, the primary keys, user_mfa.user_id.
+// within the idle limit) and the user is active. The hash is compared after, in constant time.
+// Indexes: jwt_tokens.jti, jwt_blacklist.jti, the primary keys, user_mfa.user_id.
 export const principalSql = `
 SELECT t.id AS token_id, t.token_hash, s.id AS session_id,
        u.id AS user_id, u.uuid AS user_uuid, u.email, u.first_name, u.last_name, u.role, u.status,

@@ -41,26 +41,19 @@ export async function consumeRateLimit(
   // statement's insert id through LAST_INSERT_ID(expr) (a fresh row reports 0: the table has no
   // auto-increment column, so the count is 1); SQLite answers with RETURNING.
   // One hot row per IP and window: on Galera, increments through two nodes conflict at commit.
-  const count =
-    db.dialect === 'mysql'
-      ? await db.retryingConflicts(async () => {
-          const { insertId } = await runStatement(
-            db,
-            'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ' +
-              'ON DUPLICATE KEY UPDATE count = LAST_INSERT_ID(count + 1)',
-            replacements,
-          );
-          return insertId === 0 ? 1 : insertId;
-        })
-      : await db.retryingConflicts(async () => {
-          const [row] = await writeReturningRows<{ count: number }>(
-            db,
-            'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ' +
-              'ON CONFLICT (bucket_key, window_start) DO UPDATE SET count = count + 1 RETURNING count',
-            replacements,
-          );
-          return Number(row?.count ?? 1);
-        });
+  const insert = 'INSERT INTO rate_limits (bucket_key, window_start, count, expires_at) VALUES (:key, :start, 1, :expires) ';
+  const count = await db.retryingConflicts(async () => {
+    if (db.dialect === 'mysql') {
+      const { insertId } = await runStatement(db, `${insert}ON DUPLICATE KEY UPDATE count = LAST_INSERT_ID(count + 1)`, replacements);
+      return insertId === 0 ? 1 : insertId;
+    }
+    const [row] = await writeReturningRows<{ count: number }>(
+      db,
+      `${insert}ON CONFLICT (bucket_key, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
+      replacements,
+    );
+    return Number(row?.count ?? 1);
+  });
   return {
     allowed: count <= rule.max,
     count,

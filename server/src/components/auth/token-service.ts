@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type Role, type TokenPair } from '@secureaccess/shared/contract';
 import type { Transaction } from 'sequelize';
-import { lockClause, readBoolean, readDate, readOptionalDate, runStatement, selectRows, type Database, type User, type UserSession } from '../../db';
+import { lockClause, readBoolean, readDate, readOptionalDate, runStatement, selectRows, toJsonColumn, type Database, type User, type UserSession } from '../../db';
 import { AppError } from '../../http/app-error';
 import { appendAudit } from '../audit/audit-chain';
 import { isSessionLive, revokeSessions, sessionEndsAt, sessionPolicy, type SessionTimes } from '../sessions/session-service';
@@ -55,8 +55,8 @@ async function insertToken(deps: AuthDeps, row: TokenRow, transaction: Transacti
   const { insertId } = await runStatement(
     deps.db,
     insertTokenSql,
-    // claims as the model's json() column holds them; created/updated at the moment of writing.
-    { ...row, claims: row.claims === null ? null : JSON.stringify(row.claims), no: false, now: new Date() },
+    // Created and updated at the moment of writing, as the model's timestamps were.
+    { ...row, claims: toJsonColumn(row.claims) ?? null, no: false, now: new Date() },
     transaction,
   );
   return insertId;

@@ -14,6 +14,11 @@ export const date = (allowNull = true): ModelAttributeColumnOptions => ({
   allowNull,
 });
 
+/** A value as a json() column holds it: JSON text, or NULL (what the model's setter stores and raw writes send). */
+export function toJsonColumn(value: unknown): string | null | undefined {
+  return value === null || value === undefined ? (value as null | undefined) : JSON.stringify(value);
+}
+
 /**
  * A JSON column read and written as text: MariaDB reports JSON as LONGTEXT and MySQL 8 is told to
  * do the same (`jsonStrings`), SQLite keeps text, so every dialect hands back the same string and
@@ -28,7 +33,7 @@ export function json(attribute: string, allowNull = true): ModelAttributeColumnO
       return typeof raw === 'string' ? JSON.parse(raw) : raw;
     },
     set(this: Model, value: unknown) {
-      this.setDataValue(attribute as never, (value === null || value === undefined ? value : JSON.stringify(value)) as never);
+      this.setDataValue(attribute as never, toJsonColumn(value) as never);
     },
   };
 }

@@ -45,6 +45,7 @@ import {
   storedAccountTombstoneAttributes,
 } from './vault';
 
+export { toJsonColumn } from './attributes';
 export * from './audit';
 export * from './tokens';
 export * from './users';
